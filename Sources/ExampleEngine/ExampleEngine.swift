@@ -1,0 +1,1 @@
+@main struct EngineMain { static func main() async throws {} }
