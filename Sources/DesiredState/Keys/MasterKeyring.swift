@@ -8,14 +8,15 @@ import Foundation
 /// Written as `ORCH_MASTER_KEY`: either one key (version 1) or `v2:KEY2,v1:KEY1`. A key is the
 /// original's Fernet key (URL-safe base64 of 32 bytes) or any string of at least 32 bytes.
 public struct MasterKeyring: Sendable {
-    let keys: [Int: SymmetricKey]
+    // Raw bytes, not `SymmetricKey`: swift-crypto 3.x's `SymmetricKey` is not `Sendable`.
+    let keys: [Int: [UInt8]]
     public let currentVersion: Int
 
     public init(keys: [Int: SymmetricKey]) throws(ValidationError) {
         guard let newest = keys.keys.max() else {
             throw ValidationError(field: "ORCH_MASTER_KEY", message: "needs at least one key")
         }
-        self.keys = keys
+        self.keys = keys.mapValues { key in key.withUnsafeBytes { Array($0) } }
         self.currentVersion = newest
     }
 
@@ -49,7 +50,7 @@ public struct MasterKeyring: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString(padded: true)
     }
 
-    func key(version: Int) -> SymmetricKey? { keys[version] }
+    func key(version: Int) -> SymmetricKey? { keys[version].map { SymmetricKey(data: $0) } }
 
     static func decodeKeyMaterial(_ text: String) -> [UInt8] {
         if let data = Data(base64URLEncoded: text), data.count == 32 { return Array(data) }
