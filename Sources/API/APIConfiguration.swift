@@ -1,0 +1,48 @@
+import DesiredState
+import Foundation
+
+/// Everything the API needs to know that is not in the store. Built by the composition root
+/// from `ORCH_*` variables and flags; tests build it with small timeouts and a fixed clock.
+public struct APIConfiguration: Sendable {
+    /// `ORCH_ADMIN_KEY`. `nil` makes every admin endpoint answer 401 `INVALID_ADMIN_KEY`.
+    public var adminKey: String?
+    /// Derives engine keys (`ORCH_MASTER_KEY`); keys are never stored.
+    public var keys: EngineKeyDeriver
+    /// `ORCH_BOOT_TIMEOUT_S`: how long provision/start/admit wait for Ready before 504 `BOOT_TIMEOUT`.
+    public var bootTimeout: Duration
+    /// `ORCH_ENGINE_IMAGE`: reported as `engine_version` when neither the engine nor the
+    /// product template pins an image.
+    public var defaultImage: String
+    /// Request bodies larger than this are refused with 413 `PAYLOAD_TOO_LARGE`.
+    public var maxBodyBytes: Int
+    /// How often coalesced admit activity is written to the store.
+    public var activityFlushInterval: Duration
+    /// Comment lines sent on an idle watch stream so proxies keep it open.
+    public var watchHeartbeat: Duration
+    /// Wall-clock time for timestamps, audit rows and the token bucket. Tests pin it.
+    public var now: @Sendable () -> Date
+    /// Monotonic clock for deadlines (boot timeout, flush interval). Tests may shorten time.
+    public var clock: any Clock<Duration>
+
+    public init(
+        adminKey: String?,
+        keys: EngineKeyDeriver,
+        bootTimeout: Duration = .seconds(60),
+        defaultImage: String = "september-engine:latest",
+        maxBodyBytes: Int = 1 << 20,
+        activityFlushInterval: Duration = .seconds(1),
+        watchHeartbeat: Duration = .seconds(15),
+        now: @escaping @Sendable () -> Date = { Date() },
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
+        self.adminKey = adminKey
+        self.keys = keys
+        self.bootTimeout = bootTimeout
+        self.defaultImage = defaultImage
+        self.maxBodyBytes = maxBodyBytes
+        self.activityFlushInterval = activityFlushInterval
+        self.watchHeartbeat = watchHeartbeat
+        self.now = now
+        self.clock = clock
+    }
+}

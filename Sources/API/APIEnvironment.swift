@@ -1,0 +1,47 @@
+import DesiredState
+import Foundation
+import Logging
+
+/// The dependencies every route handler shares: the store, the configuration and the API's own
+/// small services. One value, passed to each `add…Routes` function (including the apply
+/// routes written in another file).
+public struct APIEnvironment: Sendable {
+    public let store: any Store
+    public let configuration: APIConfiguration
+    public let logger: Logger
+    public let metrics: APIMetrics
+    let activity: ActivityRecorder
+    let waiter: ReadyWaiter
+
+    init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = metrics
+        self.activity = ActivityRecorder(store: store, interval: configuration.activityFlushInterval, clock: configuration.clock, logger: logger)
+        self.waiter = ReadyWaiter(store: store, clock: configuration.clock)
+    }
+
+    /// Current wall-clock time from the injected clock.
+    public var now: Date { configuration.now() }
+
+    /// Appends one audit row; a failure to audit is logged, never shown to the caller (the
+    /// desired-state write it describes already happened).
+    func audit(_ entry: AuditEntry) async {
+        do { try await store.appendAudit([entry]) } catch {
+            logger.error("audit append failed", metadata: ["action": "\(entry.action)", "error": "\(type(of: error))"])
+        }
+    }
+
+    /// The plaintext key of an engine as it stands. 503 `KEY_UNAVAILABLE` if its master key
+    /// version is no longer configured.
+    func engineKey(_ engine: EngineRecord) throws(APIError) -> String {
+        guard let key = configuration.keys.key(for: engine) else { throw .keyUnavailable }
+        return key
+    }
+
+    /// The image an engine runs, as reported in `engine_version`.
+    func engineVersion(_ engine: EngineRecord, product: Product) -> String {
+        engine.spec.image ?? product.policy.template.image ?? configuration.defaultImage
+    }
+}

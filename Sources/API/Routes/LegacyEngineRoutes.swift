@@ -1,0 +1,134 @@
+import DesiredState
+import Foundation
+import Hummingbird
+
+/// The original's `/engines` endpoints (REFERENCE.md §2), same paths, fields and codes. Every
+/// lifecycle verb is a desired-state write plus an audit row; provision and start wait for the
+/// controller's Ready like the original's synchronous answers. Each handler sees only the
+/// calling product's engines: another product's user id is simply "not found".
+struct LegacyEngineRoutes: Sendable {
+    let env: APIEnvironment
+
+    func add(to routes: RouteTable) {
+        routes.add(.post, "/engines/provision", provision)
+        routes.add(.get, "/engines", list)
+        routes.add(.get, "/engines/{user_id}", get)
+        routes.add(.delete, "/engines/{user_id}", delete)
+        routes.add(.post, "/engines/{user_id}/start", start)
+        routes.add(.post, "/engines/{user_id}/stop", stop)
+        routes.add(.post, "/engines/{user_id}/rotate-key", rotateKey)
+        routes.add(.post, "/engines/{user_id}/admit", admit)
+    }
+
+    /// Creates the engine (desired `awake`) under `max_engines`, then waits for Ready.
+    @Sendable func provision(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let product = try await env.requireProduct(request)
+        let body = try await JSONWire.decode(ProvisionRequest.self, from: request, limit: env.configuration.maxBodyBytes)
+        let spec = EngineSpec(state: .awake, keyGeneration: 1, image: body.engineVersion)
+        let created = try await env.store.createEngine(
+            NewEngine(productID: product.id, userID: body.userID, spec: spec, keyVersion: env.configuration.keys.currentVersion),
+            maxEngines: product.policy.maxEngines, now: env.now
+        )
+        await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: body.userID, engineID: created.id, action: .provision, actor: product.slug))
+        let ready = try await env.waitUntilReady(created)
+        return try JSONWire.response(ProvisionResponse(
+            engine_id: ready.id.uuidString.lowercased(), user_id: ready.userID, status: EnginePhase.running.rawValue,
+            url: ready.status.url, api_key: try env.engineKey(ready)
+        ))
+    }
+
+    /// One engine with its key (the original returns it on every GET).
+    @Sendable func get(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (product, engine) = try await lookup(request, context)
+        return try JSONWire.response(try env.legacyView(engine, product: product, withKey: true))
+    }
+
+    /// The product's engines, filtered by `status`, paged by `limit`/`offset`. Never keys.
+    @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let product = try await env.requireProduct(request)
+        var phase: EnginePhase?
+        if let text = Params.query(request, "status") {
+            guard let parsed = EnginePhase(rawValue: text) else {
+                throw APIError.invalid("status", "must be one of \(EnginePhase.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            phase = parsed
+        }
+        let limit = try Params.int(request, "limit", default: 100, range: 1...1000)
+        let offset = try Params.int(request, "offset", default: 0, range: 0...Int(Int32.max))
+        let page = try await env.store.listEngines(EngineQuery(productID: product.id, phase: phase, limit: limit, offset: offset))
+        let views = try page.engines.map { try env.legacyView($0, product: product, withKey: false) }
+        return try JSONWire.response(EngineListResponse(engines: views, total: page.total))
+    }
+
+    /// Marks the engine for deletion and answers at once with `destroyed`; the controller
+    /// removes container, brain and row. [DOC CONFLICT] the original answered after tearing
+    /// down; waiting here would tie an HTTP call to Docker's stop grace period.
+    @Sendable func delete(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (product, engine) = try await lookup(request, context)
+        _ = try await env.store.markForDeletion(engineID: engine.id, now: env.now)
+        await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: engine.userID, engineID: engine.id, action: .destroy, actor: product.slug))
+        return try JSONWire.response(["status": "destroyed", "engine_id": engine.id.uuidString.lowercased()])
+    }
+
+    /// Desired `awake`, then wait for Ready. 409 `ENGINE_ALREADY_RUNNING` when it already is
+    /// awake and Ready for its current spec (the original's no-op answer).
+    @Sendable func start(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (product, engine) = try await lookup(request, context)
+        if engine.spec.state == .awake, engine.isReadyForCurrentSpec { throw APIError.engineAlreadyRunning }
+        let updated = try await setState(.awake, of: engine, product: product, action: .start)
+        let ready = try await env.waitUntilReady(updated)
+        return try JSONWire.response(LifecycleResponse(status: EnginePhase.running.rawValue, engine_id: ready.id.uuidString.lowercased(), user_id: ready.userID, url: ready.status.url))
+    }
+
+    /// Desired `stopped`; answers at once (the controller stops it with the grace period).
+    /// [DOC CONFLICT] 409 `ENGINE_NOT_RUNNING` only when it is already stopped on purpose or
+    /// being destroyed: a sleeping engine may be stopped (in the original a sleeping
+    /// container was still running, so stop applied to it).
+    @Sendable func stop(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (product, engine) = try await lookup(request, context)
+        guard engine.spec.state != .stopped, !engine.isMarkedForDeletion else { throw APIError.engineNotRunning }
+        let updated = try await setState(.stopped, of: engine, product: product, action: .stop)
+        return try JSONWire.response(LifecycleResponse(status: EnginePhase.stopped.rawValue, engine_id: updated.id.uuidString.lowercased(), user_id: updated.userID, url: nil))
+    }
+
+    /// `key_generation + 1`; the controller restarts the engine with the new key's hash, and we
+    /// wait for that before returning the key so it works as soon as the caller has it.
+    /// 409 `ENGINE_NOT_RUNNING` unless the engine is desired awake (the original allowed
+    /// rotation only while running).
+    @Sendable func rotateKey(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (product, engine) = try await lookup(request, context)
+        guard engine.spec.state == .awake, !engine.isMarkedForDeletion else { throw APIError.engineNotRunning }
+        var spec = engine.spec
+        spec.keyGeneration += 1
+        let updated = try await env.store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: nil, now: env.now)
+        await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: engine.userID, engineID: engine.id, action: .rotateKey, actor: product.slug, metadata: ["key_generation": String(spec.keyGeneration)]))
+        let ready = try await env.waitUntilReady(updated)
+        return try JSONWire.response(RotateKeyResponse(engine_id: ready.id.uuidString.lowercased(), user_id: ready.userID, api_key: try env.engineKey(ready), key_generation: ready.spec.keyGeneration))
+    }
+
+    @Sendable func admit(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let product = try await env.requireProduct(request)
+        let userID = try Params.userID(context)
+        let body = try await JSONWire.decodeIfPresent(AdmitRequest.self, from: request, limit: env.configuration.maxBodyBytes) ?? AdmitRequest()
+        let wait = try Params.bool(request, "wait", default: true)
+        return try JSONWire.response(try await Admission(env: env).admit(product: product, userID: userID, body: body, wait: wait))
+    }
+
+    // MARK: Helpers
+
+    /// The caller's product and its engine `{user_id}`; 404 `ENGINE_NOT_FOUND` otherwise.
+    private func lookup(_ request: Request, _ context: APIRequestContext) async throws -> (Product, EngineRecord) {
+        let product = try await env.requireProduct(request)
+        let userID = try Params.userID(context)
+        guard let engine = try await env.store.engine(productID: product.id, userID: userID) else { throw APIError.engineNotFound }
+        return (product, engine)
+    }
+
+    private func setState(_ state: DesiredEngineState, of engine: EngineRecord, product: Product, action: AuditAction) async throws -> EngineRecord {
+        var spec = engine.spec
+        spec.state = state
+        let updated = try await env.store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: nil, now: env.now)
+        await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: engine.userID, engineID: engine.id, action: action, actor: product.slug))
+        return updated
+    }
+}

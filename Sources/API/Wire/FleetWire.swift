@@ -1,0 +1,42 @@
+import DesiredState
+import Foundation
+
+/// `GET /status` answer (the original's shape).
+struct StatusResponse: Encodable, Sendable {
+    var total: Int
+    var by_status: [String: Int]
+    var health: String
+    var unhealthy_count: Int
+
+    /// `ok`: nothing failed; `critical`: at least `criticalShare` of the engines failed;
+    /// `degraded`: anything between. [INFERRED] the original says only "a high %": we use 25 %.
+    static let criticalShare = 0.25
+
+    init(counts: [EnginePhase: Int]) {
+        by_status = Dictionary(uniqueKeysWithValues: EnginePhase.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
+        total = counts.values.reduce(0, +)
+        unhealthy_count = counts[.failed] ?? 0
+        if unhealthy_count == 0 {
+            health = "ok"
+        } else if Double(unhealthy_count) >= Double(total) * Self.criticalShare {
+            health = "critical"
+        } else {
+            health = "degraded"
+        }
+    }
+}
+
+/// `GET /metrics` with a platform key (the original's JSON).
+struct MetricsResponse: Encodable, Sendable {
+    var provisions_1h: Int
+    var crashes_1h: Int
+    var restarts_1h: Int
+    var avg_boot_ms: Int
+    var total_provisions: Int
+    var total_destroys: Int
+}
+
+/// `GET /v1/audit` answer, newest first.
+struct AuditResponse: Encodable, Sendable {
+    var entries: [AuditEntry]
+}

@@ -1,0 +1,64 @@
+import DesiredState
+import Foundation
+
+/// `POST /products/register` body. Closed schema; `policy` is decoded strictly.
+struct RegisterRequest: Decodable, Sendable {
+    var slug: String
+    var displayName: String
+    var policy: Policy
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case slug, policy
+        case displayName = "display_name"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try StrictKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        slug = try c.decode(String.self, forKey: .slug)
+        displayName = try c.decode(String.self, forKey: .displayName)
+        policy = try c.decodeIfPresent(Policy.self, forKey: .policy) ?? Policy()
+        try Identifiers.validateSlug(slug)
+        try Identifiers.validateDisplayName(displayName)
+    }
+}
+
+/// `PUT /products/{product_id}/policy` body: `{"policy": {...}}`, required.
+struct PolicyRequest: Decodable, Sendable {
+    var policy: Policy
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case policy }
+
+    init(from decoder: any Decoder) throws {
+        try StrictKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        policy = try decoder.container(keyedBy: CodingKeys.self).decode(Policy.self, forKey: .policy)
+    }
+}
+
+/// Register answer; the platform key appears here once and nowhere else.
+struct RegisterResponse: Encodable, Sendable {
+    var product_id: String
+    var slug: String
+    var platform_api_key: String
+}
+
+/// A product as `/v1` shows it (never the key or its hash).
+struct ProductView: Encodable, Sendable {
+    var product_id: String
+    var slug: String
+    var display_name: String
+    var policy: Policy
+    var generation: Int64
+    var created_at: Date
+    var engines: [String: Int]?
+
+    init(_ product: Product, engines: [EnginePhase: Int]? = nil) {
+        product_id = product.id.uuidString.lowercased()
+        slug = product.slug
+        display_name = product.displayName
+        policy = product.policy
+        generation = product.generation
+        created_at = product.createdAt
+        self.engines = engines.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
+    }
+}
