@@ -1,0 +1,71 @@
+import DesiredState
+import Drivers
+import Foundation
+
+extension Reconciler {
+    /// Runs the steps in order, stopping at the first failure, which it classifies:
+    /// `ImageNotFound` and `RuntimeRejected` are terminal (retrying cannot help until the spec
+    /// changes); everything else is retried with backoff.
+    func perform(_ actions: [EngineAction], id: UUID, runtime: RuntimeSpec?) async -> StatusRules.Failure? {
+        for action in actions {
+            do {
+                switch action {
+                case .create:
+                    // The planner plans `create` only with a runtime spec.
+                    guard let runtime else { return StatusRules.Failure(reason: "InvalidSpec", message: "No runtime spec.", terminal: true) }
+                    _ = try await driver.create(runtime)
+                case .start: try await driver.start(id)
+                case .stop(let grace): try await driver.stop(id, grace: grace)
+                case .pause: try await driver.pause(id)
+                case .unpause: try await driver.unpause(id)
+                case .remove(let keepBrain): try await driver.remove(id, keepBrain: keepBrain)
+                }
+            } catch {
+                return Self.classify(error)
+            }
+        }
+        return nil
+    }
+
+    static func classify(_ error: DriverError) -> StatusRules.Failure {
+        switch error.code {
+        case .imageNotFound, .rejected:
+            StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: true)
+        case .portExhausted, .unavailable, .notFound, .conflict:
+            StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: false)
+        }
+    }
+
+    /// A managed runtime without a desired row (its row was deleted while we were down, or it
+    /// was started by hand with our labels): remove it with its brain.
+    func collectOrphan(_ id: UUID) async throws {
+        await prober.untrack(id)
+        guard let observed = try await driver.observe(id) else { return }
+        try await driver.remove(id, keepBrain: false)
+        metrics.acted(.remove(keepBrain: false))
+        logger.info("removed orphan engine", metadata: ["engine": "\(id)"])
+        try await store.appendAudit([AuditEntry(
+            timestamp: now(), productID: observed.productID, engineID: id, action: .garbageCollect,
+            metadata: ["reason": "no desired state"]
+        )])
+    }
+
+    func audit(_ actions: [AuditAction], engine: EngineRecord, durationMs: Int, failure: StatusRules.Failure?) async throws {
+        guard !actions.isEmpty else { return }
+        let at = now()
+        var metadata = ["generation": String(engine.generation)]
+        if let failure { metadata["error"] = failure.reason }
+        let entries = actions.map {
+            AuditEntry(timestamp: at, productID: engine.productID, userID: engine.userID, engineID: engine.id, action: $0, metadata: metadata, durationMs: durationMs)
+        }
+        try await store.appendAudit(entries)
+    }
+
+    /// Metrics for phase changes: wake latency is desired-awake → Ready.
+    func recordTransitions(engine: EngineRecord, status: EngineStatus) {
+        guard status.phase != engine.status.phase else { return }
+        if status.phase == .running, engine.spec.state == .awake {
+            metrics.becameReady(after: now().timeIntervalSince(engine.specChangedAt))
+        }
+    }
+}
