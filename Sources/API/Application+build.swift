@@ -44,6 +44,8 @@ public func buildRoutes(env: APIEnvironment) -> RouteTable {
     FleetRoutes(env: env).add(to: routes)
     LegacyEngineRoutes(env: env).add(to: routes)
     ProductRoutes(env: env).add(to: routes)
+    V1EngineRoutes(env: env).add(to: routes)
+    WatchRoutes(env: env).add(to: routes)
     // Server-side fleet apply (`POST /v1/apply`) registers here: `addApplyRoutes(to: routes, env: env)`.
     OpenAPIRoutes(env: env).add(to: routes)
     return routes
