@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The production `Store`: PostgreSQL through a PostgresNIO connection pool. Many replicas may
+/// share one database: quota, token buckets and leases are exact across them (row locks and
+/// single-statement upserts), and the revision counter row orders every commit.
+///
+/// `run()` must be running for any query to complete: it runs the pool and one long-lived
+/// `LISTEN` connection that wakes `waitForChange` callers (with a 1 s poll as the fallback).
+public final class PostgresStore: Store, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    let broadcaster = RevisionBroadcaster()
+    /// The NOTIFY channel every writing transaction signals with its last revision.
+    static let channel = "bap_changes"
+
+    /// - Parameter configuration: where the database is; `options.maximumConnections` bounds
+    ///   the pool (one more connection is held by the LISTEN loop).
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// From a `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`
+    /// URL (`ORCH_DATABASE_URL`). Throws a `ValidationError` that never repeats the password.
+    public convenience init(url: String, maxConnections: Int = 20, logger: Logger) throws {
+        var configuration = try Self.configuration(url: url)
+        configuration.options.maximumConnections = maxConnections
+        self.init(configuration: configuration, logger: logger)
+    }
+
+    /// Runs the connection pool and the LISTEN loop until cancelled or shut down gracefully.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.client.run() }
+                group.addTask { await self.listenForChanges() }
+            }
+        }
+    }
+
+    /// Holds one connection in `LISTEN` and publishes every notified revision to the waiters.
+    /// A broken connection is retried every second; `waitForChange` polls meanwhile.
+    private func listenForChanges() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.channel) { notifications in
+                        // Anything committed before LISTEN took effect is caught up by one read.
+                        self.broadcaster.publish(try await self.currentRevision())
+                        for try await notification in notifications {
+                            if let revision = Int64(notification.payload) { self.broadcaster.publish(revision) }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("LISTEN connection lost; retrying", metadata: ["error": "\(String(describing: type(of: error)))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Runs `body` in one transaction (committed on return, rolled back on throw), mapping
+    /// backend errors to `StoreError`.
+    func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(PostgresTransaction(connection: connection, logger: logger))
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Runs one statement outside a transaction and collects its rows.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+}

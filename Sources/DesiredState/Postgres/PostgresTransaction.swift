@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// `StoreTransaction` on one Postgres connection inside `BEGIN … COMMIT`.
+struct PostgresTransaction: StoreTransaction {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    func liveProduct(id: UUID, lock: Bool) async throws -> Product? {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.productColumns) FROM products
+            WHERE id = \(id) AND deleted_at IS NULL \(unescaped: lock ? "FOR UPDATE" : "")
+            """).first.map(PostgresRows.product)
+    }
+
+    func liveProduct(slug: String, lock: Bool) async throws -> Product? {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.productColumns) FROM products
+            WHERE slug = \(slug) AND deleted_at IS NULL \(unescaped: lock ? "FOR UPDATE" : "")
+            """).first.map(PostgresRows.product)
+    }
+
+    func insertProduct(_ product: Product) async throws {
+        let policy = try StoreJSON.encode(product.policy)
+        try await connection.query("""
+            INSERT INTO products (id, slug, display_name, api_key_hash, policy, created_at, generation)
+            VALUES (\(product.id), \(product.slug), \(product.displayName), \(product.apiKeyHash), \(policy)::jsonb,
+                    \(StoreJSON.seconds(product.createdAt)), \(product.generation))
+            """, logger: logger)
+    }
+
+    func updateProduct(_ product: Product) async throws {
+        let policy = try StoreJSON.encode(product.policy)
+        try await connection.query("""
+            UPDATE products SET display_name = \(product.displayName), api_key_hash = \(product.apiKeyHash),
+              policy = \(policy)::jsonb, generation = \(product.generation)
+            WHERE id = \(product.id)
+            """, logger: logger)
+    }
+
+    func markProductDeleted(id: UUID, now: Date) async throws -> Bool {
+        try await !rows("""
+            UPDATE products SET deleted_at = \(StoreJSON.seconds(now)), generation = generation + 1
+            WHERE id = \(id) AND deleted_at IS NULL RETURNING id
+            """).isEmpty
+    }
+
+    func engine(id: UUID, lock: Bool) async throws -> EngineRecord? {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
+            WHERE id = \(id) \(unescaped: lock ? "FOR UPDATE" : "")
+            """).first.map(PostgresRows.engine)
+    }
+
+    func liveEngine(productID: UUID, userID: String, lock: Bool) async throws -> EngineRecord? {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
+            WHERE product_id = \(productID) AND user_id = \(userID) AND deletion_requested_at IS NULL
+            \(unescaped: lock ? "FOR UPDATE" : "")
+            """).first.map(PostgresRows.engine)
+    }
+
+    func countLiveEngines(productID: UUID) async throws -> Int {
+        let rows = try await rows("""
+            SELECT count(*) FROM engines WHERE product_id = \(productID) AND deletion_requested_at IS NULL
+            """)
+        return try Int(rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    func liveEngines(productID: UUID) async throws -> [EngineRecord] {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
+            WHERE product_id = \(productID) AND deletion_requested_at IS NULL ORDER BY seq FOR UPDATE
+            """).map(PostgresRows.engine)
+    }
+
+    func insertEngine(_ engine: EngineRecord) async throws {
+        let spec = try StoreJSON.encode(engine.spec)
+        let status = try StoreJSON.encode(engine.status)
+        try await connection.query("""
+            INSERT INTO engines (id, product_id, user_id, spec, generation, key_version, deletion_requested_at,
+              created_at, spec_changed_at, last_activity_at, status, phase, revision)
+            VALUES (\(engine.id), \(engine.productID), \(engine.userID), \(spec)::jsonb, \(engine.generation),
+              \(engine.keyVersion), \(engine.deletionRequestedAt.map(StoreJSON.seconds)), \(StoreJSON.seconds(engine.createdAt)),
+              \(StoreJSON.seconds(engine.specChangedAt)), \(engine.lastActivityAt.map(StoreJSON.seconds)),
+              \(status)::jsonb, \(engine.status.phase.rawValue), \(engine.revision))
+            """, logger: logger)
+    }
+
+    func updateEngineSpec(_ engine: EngineRecord) async throws {
+        let spec = try StoreJSON.encode(engine.spec)
+        try await connection.query("""
+            UPDATE engines SET spec = \(spec)::jsonb, generation = \(engine.generation),
+              spec_changed_at = \(StoreJSON.seconds(engine.specChangedAt)),
+              deletion_requested_at = \(engine.deletionRequestedAt.map(StoreJSON.seconds))
+            WHERE id = \(engine.id)
+            """, logger: logger)
+    }
+
+    func updateEngineStatus(id: UUID, status: EngineStatus) async throws {
+        let json = try StoreJSON.encode(status)
+        try await connection.query("""
+            UPDATE engines SET status = \(json)::jsonb, phase = \(status.phase.rawValue) WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    func deleteEngine(id: UUID) async throws -> EngineRecord? {
+        try await rows("""
+            DELETE FROM engines WHERE id = \(id) RETURNING \(unescaped: PostgresRows.engineColumns)
+            """).first.map(PostgresRows.engine)
+    }
+
+    func record(_ changes: [PendingChange]) async throws {
+        guard !changes.isEmpty else { return }
+        // Last lock of the transaction: held until commit, it orders commits by revision.
+        let last = try await rows("""
+            UPDATE revision_counter SET value = value + \(Int64(changes.count)) WHERE id = 1 RETURNING value
+            """).first?.decode(Int64.self) ?? 0
+        let first = last - Int64(changes.count) + 1
+        let revisions = Array(first...last)
+        try await connection.query("""
+            INSERT INTO changes (revision, engine_id, product_id, user_id, kind)
+            SELECT * FROM unnest(\(revisions)::int8[], \(changes.map(\.engineID))::uuid[],
+              \(changes.map(\.productID))::uuid[], \(changes.map(\.userID))::text[], \(changes.map(\.kind.rawValue))::text[])
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE engines SET revision = v.revision
+            FROM (SELECT id, max(revision) AS revision FROM unnest(\(changes.map(\.engineID))::uuid[], \(revisions)::int8[])
+                  AS u(id, revision) GROUP BY id) AS v
+            WHERE engines.id = v.id
+            """, logger: logger)
+        try await connection.query("SELECT pg_notify(\(PostgresStore.channel), \(String(last)))", logger: logger)
+    }
+}
