@@ -17,7 +17,7 @@ enum FleetDocumentDecoder {
             throw root.fail("a fleet document must be a mapping with a 'kind', got \(root.typeName)")
         }
         guard let kindValue = root.node["kind"] else { throw root.fail("missing 'kind' (one of \(kinds.joined(separator: ", ")))") }
-        let kindNode = try YAMLCursor(node: kindValue, path: "kind", context: root.context)
+        let kindNode = try YAMLCursor(node: kindValue, path: root.path.isEmpty ? "kind" : "\(root.path).kind", context: root.context)
         let kind = try kindNode.string()
         switch kind {
         case "Product": return .product(try product(root.mapping(allowed: ProductDocument.fields)))
@@ -30,10 +30,10 @@ enum FleetDocumentDecoder {
     static func product(_ m: YAMLMappingCursor) throws(FleetSpecError) -> ProductDocument {
         let slugCursor = try m.required("slug")
         let slug = try slugCursor.string()
-        try check(slugCursor) { () throws(ValidationError) in try Identifiers.validateSlug(slug) }
+        try check(slugCursor) { () throws(ValidationError) in try Identifiers.validateSlug(slug, field: "") }
         let nameCursor = try m.required("display_name")
         let displayName = try nameCursor.string()
-        try check(nameCursor) { () throws(ValidationError) in try Identifiers.validateDisplayName(displayName) }
+        try check(nameCursor) { () throws(ValidationError) in try Identifiers.validateDisplayName(displayName, field: "") }
         let policy = try m.optional("policy").map { c throws(FleetSpecError) in try PolicyReader.read(c) } ?? Policy()
         return ProductDocument(slug: slug, displayName: displayName, policy: policy, location: m.cursor.location)
     }
@@ -56,9 +56,9 @@ enum FleetDocumentDecoder {
         let prefix = try m.optional("prefix")?.string() ?? ""
         let start = try m.optional("start")?.int() ?? 1
         if start < 0 || start > 1_000_000_000 { throw try m.required("start").fail("must be between 0 and 1000000000") }
-        if count > 0, prefix.isEmpty { throw FleetSpecError(m.cursor.location, field: "prefix", "is required with count (users are named PREFIX1, PREFIX2, …)") }
+        if count > 0, prefix.isEmpty { throw FleetSpecError(m.cursor.location, field: m.childPath("prefix"), "is required with count (users are named PREFIX1, PREFIX2, …)") }
         if count > 0 { try check(m.required("prefix")) { () throws(ValidationError) in try Identifiers.validateUserID("\(prefix)\(start + count - 1)", field: "") } }
-        if users.isEmpty, count == 0 { throw FleetSpecError(m.cursor.location, field: "users", "an EngineSet needs users, count, or both") }
+        if users.isEmpty, count == 0 { throw FleetSpecError(m.cursor.location, field: m.childPath("users"), "an EngineSet needs users, count, or both") }
         let shared = try sharedSpec(m)
         return EngineSetDocument(
             product: product, users: users, count: count, prefix: prefix, start: start,
