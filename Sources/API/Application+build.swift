@@ -47,6 +47,7 @@ public func buildRoutes(env: APIEnvironment) -> RouteTable {
     V1EngineRoutes(env: env).add(to: routes)
     WatchRoutes(env: env).add(to: routes)
     // Server-side fleet apply (`POST /v1/apply`) registers here: `addApplyRoutes(to: routes, env: env)`.
+    addApplyRoutes(to: routes, env: env)
     OpenAPIRoutes(env: env).add(to: routes)
     return routes
 }
