@@ -1,0 +1,38 @@
+import Foundation
+
+/// How the process driver runs engines: the Engine command, where their data lives, which
+/// ports they get.
+public struct ProcessDriverConfiguration: Sendable {
+    /// Each engine gets `<dataRoot>/<engine uuid>/` with its brain, log and metadata.
+    public var dataRoot: String
+    /// The Engine executable (default: the built `ExampleEngine`). A `RuntimeSpec.image` that
+    /// is an absolute path overrides it for that engine; any other image name only feeds the
+    /// spec hash.
+    public var executable: String
+    public var arguments: [String]
+    /// Ports engines listen on, one each, kept across stop/start (`ORCH_PORT_MIN…MAX`).
+    public var portRange: ClosedRange<Int>
+    /// Address engines listen on, and the host of their URL.
+    public var bindAddress: String
+    /// Host path of the catalog, given as `CATALOG_DIR` (the process reads it in place).
+    public var catalogPath: String?
+    /// How often `events()` looks at `/proc` for exits.
+    public var monitorInterval: Duration
+
+    public init(
+        dataRoot: String, executable: String, arguments: [String] = [], portRange: ClosedRange<Int> = 9001...9999,
+        bindAddress: String = "127.0.0.1", catalogPath: String? = nil, monitorInterval: Duration = .milliseconds(200)
+    ) {
+        self.dataRoot = dataRoot
+        self.executable = executable
+        self.arguments = arguments
+        self.portRange = portRange
+        self.bindAddress = bindAddress
+        self.catalogPath = catalogPath
+        self.monitorInterval = monitorInterval
+    }
+
+    func directory(_ engineID: UUID) -> String { "\(dataRoot)/\(engineID.uuidString.lowercased())" }
+    func metadataPath(_ engineID: UUID) -> String { directory(engineID) + "/engine.json" }
+    func logPath(_ engineID: UUID) -> String { directory(engineID) + "/engine.log" }
+}
