@@ -1,0 +1,111 @@
+import API
+import AsyncHTTPClient
+import Controller
+import DesiredState
+import Drivers
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// The one composition root: concrete store, driver, controller and API meet here and
+/// nowhere else.
+struct Orchestrator {
+    let configuration: ServeConfiguration
+    let environment: [String: String]
+    let logger = Logger(label: "bap-engine")
+
+    func run() async throws {
+        let c = configuration
+        let secrets = try EmbeddedSecrets.resolve(c)
+        let keyring = try MasterKeyring(parsing: secrets.masterKey)
+        let keys = EngineKeyDeriver(keyring: keyring)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let store = try await makeStore()
+        let driver = try makeDriver()
+        let probeClient = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(Int64(c.healthTimeout)), read: .seconds(Int64(c.healthTimeout))))
+        )
+        let probe = HTTPHealthProbe(client: probeClient, timeout: .seconds(c.healthTimeout))
+        let controller = Controller(
+            store: store, driver: driver,
+            builder: RuntimeSpecBuilder(defaultImage: c.defaultImage, passthroughEnv: passthrough(), keys: keys),
+            configuration: controllerConfiguration(), probe: { await probe($0) }, logger: Logger(label: "bap-engine.controller")
+        )
+        let api = APIConfiguration(adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage)
+        let app = buildApplication(
+            store: store, configuration: api, registry: registry,
+            server: ApplicationConfiguration(address: .hostname(c.host, port: c.port), serverName: "bap-engine")
+        )
+        announce(secrets: secrets)
+        let main = MainService(store: store, controller: controller, app: app)
+        let group = ServiceGroup(configuration: .init(services: [store, main], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await probeClient.shutdown()
+            throw error
+        }
+        try? await probeClient.shutdown()
+    }
+
+    func makeStore() async throws -> any Store {
+        if let url = configuration.databaseURL {
+            return try PostgresStore(url: url, maxConnections: 40, logger: Logger(label: "bap-engine.store"))
+        }
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        return try await SQLiteStore.open(path: configuration.dataDirectory + "/bap.sqlite", logger: Logger(label: "bap-engine.store"))
+    }
+
+    func makeDriver() throws -> any EngineDriver {
+        let c = configuration
+        switch c.backend {
+        case .docker:
+            let socket = DockerDriverConfiguration.socketPath(fromDockerHost: environment["DOCKER_HOST"]) ?? "/var/run/docker.sock"
+            return DockerDriver(configuration: DockerDriverConfiguration(
+                socketPath: socket, publishAddress: c.publishHost, portRange: c.portMin...c.portMax,
+                network: c.network, catalogPath: c.catalogPath
+            ), logger: Logger(label: "bap-engine.docker"))
+        case .process:
+            // TODO(#3): ProcessDriver lands with the drivers issue.
+            throw ConfigurationError("the process driver is not built yet; set ORCH_ENGINE_BACKEND=docker")
+        }
+    }
+
+    /// `ExampleEngine` next to this executable (both come out of the same `swift build`).
+    static func bundledEngine() -> String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ExampleEngine").path
+    }
+
+    func passthrough() -> [String: String] {
+        var env: [String: String] = [:]
+        for name in configuration.passthroughNames { env[name] = environment[name] }
+        return env
+    }
+
+    func controllerConfiguration() -> ControllerConfiguration {
+        let c = configuration
+        let restart = RestartPolicy(backoff: Backoff(base: .seconds(c.restartBase), max: .seconds(c.restartMax)), maxAttempts: c.restartMaxAttempts)
+        return ControllerConfiguration(
+            workers: c.workers, resyncInterval: .seconds(c.resyncInterval), healthInterval: .seconds(c.healthInterval),
+            healthTimeout: .seconds(c.healthTimeout), idleSweepInterval: .seconds(c.idleSweepInterval),
+            planner: PlannerSettings(restart: restart, stopGrace: .seconds(c.stopGrace), bootTimeout: .seconds(c.bootTimeout), maxLivenessFailures: c.healthMaxFailures)
+        )
+    }
+
+    /// One startup line; the admin key only when it was generated just now (shown once).
+    func announce(secrets: EmbeddedSecrets.Resolved) {
+        let c = configuration
+        let store = c.databaseURL == nil ? "sqlite \(c.dataDirectory)/bap.sqlite" : "postgres"
+        print("bap-engine listening on http://\(c.host):\(c.port) (store: \(store), engines: \(c.backend.rawValue))")
+        if secrets.newAdminKey {
+            print("admin key (shown once; also saved in \(c.dataDirectory)/admin.key): \(secrets.adminKey)")
+        }
+    }
+}
