@@ -38,7 +38,9 @@ public final class SQLiteStore: Store, Sendable {
     /// Nothing runs in the background; waits for shutdown, then closes the connection.
     public func run() async throws {
         try? await gracefulShutdown()
-        try? await connection.close()
+        // The future-based close runs even when this task is cancelled (the async one throws
+        // CancellationError first, and an unclosed connection traps on deinit).
+        try? await connection.close().get()
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT` holding the connection lock; rolls back

@@ -72,8 +72,10 @@ struct Orchestrator {
                 network: c.network, catalogPath: c.catalogPath
             ), logger: Logger(label: "bap-engine.docker"))
         case .process:
-            // TODO(#3): ProcessDriver lands with the drivers issue.
-            throw ConfigurationError("the process driver is not built yet; set ORCH_ENGINE_BACKEND=docker")
+            return ProcessDriver(configuration: ProcessDriverConfiguration(
+                dataRoot: c.dataDirectory + "/engines", executable: c.engineCommand ?? Self.bundledEngine(),
+                portRange: c.portMin...c.portMax, bindAddress: c.publishHost, catalogPath: c.catalogPath
+            ), logger: Logger(label: "bap-engine.process"))
         }
     }
 
@@ -103,9 +105,10 @@ struct Orchestrator {
     func announce(secrets: EmbeddedSecrets.Resolved) {
         let c = configuration
         let store = c.databaseURL == nil ? "sqlite \(c.dataDirectory)/bap.sqlite" : "postgres"
-        print("bap-engine listening on http://\(c.host):\(c.port) (store: \(store), engines: \(c.backend.rawValue))")
+        print("bap-engine starting on http://\(c.host):\(c.port) (store: \(store), engines: \(c.backend.rawValue))")
         if secrets.newAdminKey {
             print("admin key (shown once; also saved in \(c.dataDirectory)/admin.key): \(secrets.adminKey)")
         }
+        fflush(stdout)
     }
 }
