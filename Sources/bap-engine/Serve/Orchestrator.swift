@@ -109,6 +109,6 @@ struct Orchestrator {
         if secrets.newAdminKey {
             print("admin key (shown once; also saved in \(c.dataDirectory)/admin.key): \(secrets.adminKey)")
         }
-        fflush(stdout)
+        fflush(nil)  // nil: every output stream; `stdout` itself is not concurrency-safe to name
     }
 }
