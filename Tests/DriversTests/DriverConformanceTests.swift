@@ -1,0 +1,188 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Drivers
+
+/// One contract, both real drivers (issue #3 §5), against the real dockerd and real engine.
+@Suite("Driver conformance")
+struct DriverConformanceTests {
+    @Test("create → start → healthy → stop → start keeps the brain → pause/unpause → remove", arguments: DriverKind.allCases)
+    func lifecycle(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let spec = try h.spec()
+            let created = try await h.driver.create(spec)
+            #expect(created.state == .created)
+            #expect(created.specHash == spec.specHash && created.keyGeneration == 1 && created.userID == spec.userID)
+            let url = try #require(created.url)
+            try await h.driver.start(spec.engineID)
+            try await eventually("healthy") { await EngineHTTP.isHealthy(url) }
+            #expect(try await h.driver.observe(spec.engineID)?.state == .running)
+            #expect(try await h.driver.observe(spec.engineID)?.startedAt != nil)
+            #expect(try await EngineHTTP.chat(url, key: h.key, "remember me").status == 200)
+            let before = try await EngineHTTP.get(url + "/memory/export", key: h.key).body
+            #expect(before.contains("remember me"))
+
+            try await h.driver.stop(spec.engineID, grace: .seconds(10))
+            let stopped = try await h.driver.observe(spec.engineID)
+            #expect(stopped?.state == .exited)
+            #expect(stopped?.exitCode == 0)
+            try await h.driver.start(spec.engineID)
+            #expect(try await h.driver.observe(spec.engineID)?.url == url, "the URL survives stop/start")
+            try await eventually("healthy again") { await EngineHTTP.isHealthy(url) }
+            #expect(try await EngineHTTP.get(url + "/memory/export", key: h.key).body == before)
+
+            try await h.driver.pause(spec.engineID)
+            #expect(try await h.driver.observe(spec.engineID)?.state == .paused)
+            try await h.driver.unpause(spec.engineID)
+            #expect(try await h.driver.observe(spec.engineID)?.state == .running)
+            try await eventually("healthy after unpause") { await EngineHTTP.isHealthy(url) }
+            #expect(try await h.driver.logs(spec.engineID, tail: 50).contains("listening"))
+
+            try await h.driver.remove(spec.engineID, keepBrain: true)
+            #expect(try await h.driver.observe(spec.engineID) == nil)
+            let again = try await h.driver.create(spec)
+            try await h.driver.start(spec.engineID)
+            let againURL = try #require(again.url)
+            try await eventually("healthy, recreated") { await EngineHTTP.isHealthy(againURL) }
+            #expect(try await EngineHTTP.get(againURL + "/memory/export", key: h.key).body == before, "brain kept")
+
+            try await h.driver.remove(spec.engineID, keepBrain: false)
+            let fresh = try await h.driver.create(spec)
+            try await h.driver.start(spec.engineID)
+            let freshURL = try #require(fresh.url)
+            try await eventually("healthy, fresh brain") { await EngineHTTP.isHealthy(freshURL) }
+            #expect(!(try await EngineHTTP.get(freshURL + "/memory/export", key: h.key).body.contains("remember me")), "brain removed")
+        }
+    }
+
+    @Test("every operation is idempotent; absent engines give notFound where the contract says so", arguments: DriverKind.allCases)
+    func idempotency(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let absent = UUID()
+            try await h.driver.stop(absent, grace: .seconds(1))
+            try await h.driver.remove(absent, keepBrain: false)
+            #expect(try await h.driver.observe(absent) == nil)
+            let code1 = await errorCode { try await h.driver.start(absent) }
+            #expect(code1 == .notFound)
+            let code2 = await errorCode { try await h.driver.pause(absent) }
+            #expect(code2 == .notFound)
+            let code3 = await errorCode { try await h.driver.unpause(absent) }
+            #expect(code3 == .notFound)
+
+            let spec = try h.spec()
+            let first = try await h.driver.create(spec)
+            let adopted = try await h.driver.create(spec)
+            #expect(adopted.url == first.url && adopted.engineID == first.engineID, "same labels: adopt")
+            var changed = spec
+            changed.keyGeneration = 2
+            let code4 = await errorCode { _ = try await h.driver.create(changed) }
+            #expect(code4 == .conflict, "another spec: conflict")
+
+            try await h.driver.stop(spec.engineID, grace: .seconds(1))  // created, never started
+            try await h.driver.start(spec.engineID)
+            try await h.driver.start(spec.engineID)
+            #expect(try await h.driver.create(spec).state == .running, "adopting a running engine")
+            try await h.driver.unpause(spec.engineID)  // running: nothing to thaw
+            try await h.driver.pause(spec.engineID)
+            try await h.driver.pause(spec.engineID)
+            try await h.driver.unpause(spec.engineID)
+            try await h.driver.unpause(spec.engineID)
+            try await h.driver.pause(spec.engineID)
+            try await h.driver.stop(spec.engineID, grace: .seconds(5))  // stopping a paused engine
+            #expect(try await h.driver.observe(spec.engineID)?.state == .exited)
+            try await h.driver.stop(spec.engineID, grace: .seconds(5))
+            try await h.driver.remove(spec.engineID, keepBrain: true)
+            try await h.driver.remove(spec.engineID, keepBrain: false)
+            #expect(try await h.driver.observe(spec.engineID) == nil)
+        }
+    }
+
+    @Test("an engine killed from outside shows up in events() within a second", arguments: DriverKind.allCases)
+    func killedFromOutside(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let spec = try h.spec()
+            let url = try #require(try await h.driver.create(spec).url)
+            try await h.driver.start(spec.engineID)
+            try await eventually("healthy") { await EngineHTTP.isHealthy(url) }
+            let observed = try #require(try await h.driver.observe(spec.engineID))
+            let events = h.driver.events()
+            try await Task.sleep(for: .milliseconds(300))  // let the event stream connect
+            let clock = ContinuousClock()
+            let killedAt = clock.now
+            try await OutsideWorld.kill(observed, kind: kind, engineID: spec.engineID)
+            let sawIt = await firstEvent(in: events, for: spec.engineID, within: .seconds(1))
+            #expect(sawIt, "the exit was reported within 1 s (took \(clock.now - killedAt))")
+            try await eventually(timeout: .seconds(5), "observed as exited") {
+                try await h.driver.observe(spec.engineID)?.state == .exited
+            }
+            #expect(try await h.driver.observe(spec.engineID)?.exitCode == 137)
+        }
+    }
+
+    @Test("a re-created driver re-adopts what the old one runs", arguments: DriverKind.allCases)
+    func readoption(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let spec = try h.spec()
+            let url = try #require(try await h.driver.create(spec).url)
+            try await h.driver.start(spec.engineID)
+            try await eventually("healthy") { await EngineHTTP.isHealthy(url) }
+            let second = try h.recreated()
+            let listed = try await second.driver.list()
+            let mine = try #require(listed.first { $0.engineID == spec.engineID })
+            #expect(mine.state == .running && mine.url == url && mine.specHash == spec.specHash && mine.keyGeneration == 1)
+            #expect(try await second.driver.create(spec).url == url, "create adopts")
+            try await second.driver.stop(spec.engineID, grace: .seconds(5))
+            #expect(try await h.driver.observe(spec.engineID)?.state == .exited)
+        }
+    }
+
+    @Test("20 engines in parallel get distinct names and ports and all answer", arguments: DriverKind.allCases)
+    func twentyInParallel(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let specs = try (0..<20).map { _ in try h.spec() }
+            let urls = try await withThrowingTaskGroup(of: String.self) { group in
+                for spec in specs {
+                    group.addTask {
+                        let engine = try await h.driver.create(spec)
+                        try await h.driver.start(spec.engineID)
+                        return try #require(engine.url)
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(urls).count == 20, "no two engines share a port")
+            for url in urls { try await eventually(timeout: .seconds(60), "\(url) healthy") { await EngineHTTP.isHealthy(url) } }
+            let listed = try await h.driver.list()
+            #expect(Set(listed.map(\.engineID)) == Set(specs.map(\.engineID)))
+            #expect(listed.allSatisfy { $0.state == .running })
+        }
+    }
+
+    @Test("a bad image gives ImageNotFound, not a hang", arguments: DriverKind.allCases)
+    func badImage(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let image = kind == .docker ? "bap-no-such-image-\(h.runID):none" : "/nonexistent/\(h.runID)/engine"
+            let spec = try h.spec(image: image)
+            let code5 = await errorCode { _ = try await h.driver.create(spec) }
+            #expect(code5 == .imageNotFound)
+        }
+    }
+
+    /// The code of the driver error `body` throws; nil when it succeeds.
+    private func errorCode(_ body: () async throws -> Void) async -> DriverError.Code? {
+        do { try await body(); return nil } catch { return (error as? DriverError)?.code }
+    }
+
+    private func firstEvent(in events: AsyncStream<DriverEvent>, for engineID: UUID, within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for await event in events where event == .changed(engineID) { return true }
+                return false
+            }
+            group.addTask { try? await Task.sleep(for: limit); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+@testable import Drivers
+
+/// The drivers the conformance suite runs against: both real ones, never Hollow.
+enum DriverKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case docker, process
+    var testDescription: String { rawValue }
+}
+
+/// One test's world: a driver scoped to a run id (Docker scope label / its own process data
+/// root), a port block nobody else in this test process uses, and cleanup of all it made.
+struct DriverHarness: Sendable {
+    let kind: DriverKind
+    let runID: String
+    let portRange: ClosedRange<Int>
+    let processRoot: String
+    let driver: any EngineDriver
+    let key: String
+
+    private static let nextBlock = Mutex(0)
+
+    static func make(_ kind: DriverKind) throws -> DriverHarness {
+        let runID = TestEnvironment.runID()
+        let block = nextBlock.withLock { value in value += 1; return value }
+        let base = (kind == .docker ? 41000 : 45000) + (block % 90) * 40
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bap-drivers-\(runID)").path
+        return try DriverHarness(kind: kind, runID: runID, portRange: base...(base + 39), processRoot: root)
+    }
+
+    init(kind: DriverKind, runID: String, portRange: ClosedRange<Int>, processRoot: String) throws {
+        self.kind = kind
+        self.runID = runID
+        self.portRange = portRange
+        self.processRoot = processRoot
+        self.key = "test-key-\(runID)"
+        self.driver = try Self.makeDriver(kind, runID: runID, portRange: portRange, processRoot: processRoot)
+    }
+
+    /// A second driver over the same world, as after an orchestrator restart.
+    func recreated() throws -> DriverHarness {
+        try DriverHarness(kind: kind, runID: runID, portRange: portRange, processRoot: processRoot)
+    }
+
+    static func makeDriver(_ kind: DriverKind, runID: String, portRange: ClosedRange<Int>, processRoot: String) throws -> any EngineDriver {
+        switch kind {
+        case .docker:
+            return DockerDriver(configuration: .init(socketPath: try TestEnvironment.dockerSocket(), portRange: portRange, scopeLabels: ["bap.test-run": runID]))
+        case .process:
+            return ProcessDriver(configuration: .init(dataRoot: processRoot, executable: try TestEnvironment.engineBinary(), portRange: portRange))
+        }
+    }
+
+    /// The image (Docker) or executable (process) the engine runs.
+    func image() throws -> String {
+        kind == .docker ? try TestEnvironment.engineImage() : try TestEnvironment.engineBinary()
+    }
+
+    func spec(_ engineID: UUID = UUID(), env: [String: String] = [:], image: String? = nil) throws -> RuntimeSpec {
+        RuntimeSpec(
+            engineID: engineID, productID: UUID(), userID: "user \(runID) ✓", image: try image ?? self.image(),
+            env: env, keyGeneration: 1, keyHash: SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        )
+    }
+
+    /// Removes everything this test made, brains included, and the process data root.
+    func cleanUp() async {
+        let engines = (try? await driver.list()) ?? []
+        for engine in engines { try? await driver.remove(engine.engineID, keepBrain: false) }
+        try? FileManager.default.removeItem(atPath: processRoot)
+    }
+
+    /// Runs `body` with a fresh harness and always cleans up, also when `body` throws.
+    static func with(_ kind: DriverKind, _ body: (DriverHarness) async throws -> Void) async throws {
+        let harness = try make(kind)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.cleanUp()
+            throw error
+        }
+        await harness.cleanUp()
+    }
+}
