@@ -107,7 +107,14 @@ let package = Package(
         ),
         .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "TestSupport"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "DesiredState", "Drivers", "TestSupport"]),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "DesiredState", "Drivers", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "APITests",
             dependencies: [

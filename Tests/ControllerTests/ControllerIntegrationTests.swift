@@ -1,0 +1,163 @@
+import Controller
+import DesiredState
+import Drivers
+import Foundation
+import TestSupport
+import Testing
+
+/// The controller against real Postgres, real dockerd and the real Engine image (issue #4's
+/// checks). Times are measured and printed; assertions only bound them generously.
+@Suite("Controller against Postgres and Docker", .serialized)
+struct ControllerIntegrationTests {
+    @Test("20 awake users converge to 20 running, Ready engines with observedGeneration == generation")
+    func convergesTwenty() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let product = try await w.product()
+            let engines = try await (0..<20).asyncMap { try await w.engine(product, "user-\($0)") }
+            let started = ContinuousClock.now
+            try await w.running(w.controller()) {
+                for engine in engines { _ = try await w.waitReady(engine.id) }
+                print("converged 20 engines in \(started.duration(to: .now))")
+                let observed = try await w.driver.list()
+                #expect(observed.count == 20)
+                #expect(Set(observed.map(\.engineID)) == Set(engines.map(\.id)))
+                #expect(observed.allSatisfy { $0.state == .running })
+                let audits = try await w.store.audit(AuditQuery(productID: product.id, action: .provision, limit: 100))
+                #expect(audits.count == 20)
+            }
+        }
+    }
+
+    @Test("a docker-killed engine is restarted and audited, within seconds of the exit")
+    func killIsRestarted() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let engine = try await w.engine(try await w.product(), "victim")
+            try await w.running(w.controller()) {
+                _ = try await w.waitReady(engine.id)
+                let killedAt = Date()
+                try await w.dockerKill(engine.id)
+                try await eventually(timeout: .seconds(30), "auto_restart_start") { try await !w.audit(engine.id, .autoRestartStart).isEmpty }
+                let restart = try await w.audit(engine.id, .autoRestartStart)[0]
+                print("docker kill → auto_restart_start: \(Int(restart.timestamp.timeIntervalSince(killedAt) * 1000)) ms")
+                #expect(restart.timestamp.timeIntervalSince(killedAt) < 10)
+                let after = try await w.waitReady(engine.id)
+                #expect(after.status.totalRestarts == 1)
+                try await eventually(timeout: .seconds(10), "auto_restart_success") { try await !w.audit(engine.id, .autoRestartSuccess).isEmpty }
+            }
+        }
+    }
+
+    @Test("an engine that exits at once is restarted on the backoff curve, then failed and given up")
+    func crashLoopBacksOffThenGivesUp() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let product = try await w.product(env: ["ENGINE_EXIT_AFTER_S": "0.3"])
+            let engine = try await w.engine(product, "crasher")
+            try await w.running(w.controller()) {
+                try await eventually(timeout: .seconds(60), "gave up") { try await !w.audit(engine.id, .autoRestartGaveUp).isEmpty }
+                let restarts = try await w.audit(engine.id, .autoRestartStart).map(\.timestamp)
+                #expect(restarts.count == 3)
+                // Configured: restart 1 at once, then 1 s, then 2 s after the previous restart.
+                if restarts.count == 3 {
+                    let gaps = zip(restarts.dropFirst(), restarts).map { $0.timeIntervalSince($1) }
+                    print("restart gaps: \(gaps.map { String(format: "%.2f s", $0) })")
+                    #expect(gaps[0] >= 0.95)
+                    #expect(gaps[1] >= 1.95)
+                }
+                try await w.waitPhase(engine.id, .failed)
+                let final = try await w.store.engine(id: engine.id)
+                #expect(final?.status.condition(.degraded)?.reason == "RestartsExhausted")
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await w.audit(engine.id, .autoRestartGaveUp).count == 1)
+            }
+        }
+    }
+
+    @Test("key rotation: the new key opens the engine, the old one gets 401, the brain stays")
+    func keyRotation() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let engine = try await w.engine(try await w.product(), "rotator")
+            try await w.running(w.controller()) {
+                let ready = try await w.waitReady(engine.id)
+                let url = try #require(ready.status.url)
+                let oldKey = try #require(w.keys.key(for: ready))
+                #expect(try await w.execute(url, key: oldKey, message: "remember me") == 200)
+                let (_, brainBefore) = try await w.export(url, key: oldKey)
+                let rotated = try await w.setState(ready, .awake, keyGeneration: 2)
+                let after = try await w.waitReady(rotated.id)
+                let newKey = try #require(w.keys.key(for: after))
+                let newURL = try #require(after.status.url)
+                let (okStatus, brainAfter) = try await w.export(newURL, key: newKey)
+                #expect(okStatus == 200)
+                #expect(brainAfter == brainBefore)
+                #expect(try await w.export(newURL, key: oldKey).0 == 401)
+                #expect(try await w.audit(engine.id, .rotateKey).count == 1)
+            }
+        }
+    }
+
+    @Test("sleep stops the container and wake starts it with the brain intact")
+    func sleepAndWake() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let engine = try await w.engine(try await w.product(), "sleeper")
+            try await w.running(w.controller()) {
+                let ready = try await w.waitReady(engine.id)
+                let url = try #require(ready.status.url)
+                let key = try #require(w.keys.key(for: ready))
+                #expect(try await w.execute(url, key: key, message: "before sleep") == 200)
+                let (_, before) = try await w.export(url, key: key)
+                _ = try await w.setState(ready, .asleep)
+                try await w.waitPhase(engine.id, .sleeping)
+                #expect(try await w.driver.observe(engine.id)?.state == .exited)
+                let woken = try await w.setState(ready, .awake)
+                let wakeStarted = ContinuousClock.now
+                let after = try await w.waitReady(woken.id)
+                print("wake (desired awake → Ready seen by the test): \(wakeStarted.duration(to: .now))")
+                let (_, exported) = try await w.export(try #require(after.status.url), key: key)
+                #expect(exported == before)
+                #expect(try await w.audit(engine.id, .sleep).count == 1)
+                #expect(try await w.audit(engine.id, .wake).count == 1)
+            }
+        }
+    }
+
+    @Test("a managed container with no desired row is removed")
+    func orphanIsCollected() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let orphan = UUID()
+            _ = try await w.driver.create(RuntimeSpec(engineID: orphan, productID: UUID(), userID: "nobody", image: w.image, keyGeneration: 1, keyHash: "00"))
+            try await w.running(w.controller()) {
+                try await eventually(timeout: .seconds(30), "orphan removed") { try await w.driver.observe(orphan) == nil }
+                #expect(try await !w.store.audit(AuditQuery(engineID: orphan, action: .garbageCollect)).isEmpty)
+            }
+        }
+    }
+
+    @Test("deleting an engine removes container and brain, then the row")
+    func deletion() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let engine = try await w.engine(try await w.product(), "doomed")
+            try await w.running(w.controller()) {
+                _ = try await w.waitReady(engine.id)
+                _ = try await w.store.markForDeletion(engineID: engine.id, now: Date())
+                try await eventually(timeout: .seconds(30), "row gone") { try await w.store.engine(id: engine.id) == nil }
+                #expect(try await w.driver.observe(engine.id) == nil)
+                #expect(try await w.audit(engine.id, .destroy).count == 1)
+            }
+        }
+    }
+}
+
+extension Sequence where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
+    }
+}
