@@ -72,7 +72,25 @@ struct DriverHarness: Sendable {
     func cleanUp() async {
         let engines = (try? await driver.list()) ?? []
         for engine in engines { try? await driver.remove(engine.engineID, keepBrain: false) }
+        if kind == .docker, let socket = try? TestEnvironment.dockerSocket() {
+            // Volumes of creates that failed half-way are not engines: find them by label.
+            let client = DockerClient(socketPath: socket)
+            let filter = DockerLabels.filter(scope: ["bap.test-run": runID])
+            if let reply = try? await client.send(.GET, "/volumes", query: [("filters", filter)]),
+               let listing = try? reply.decode(VolumeListing.self) {
+                for volume in listing.volumes ?? [] { _ = try? await client.send(.DELETE, "/volumes/\(volume.name)", query: [("force", "1")]) }
+            }
+        }
         try? FileManager.default.removeItem(atPath: processRoot)
+    }
+
+    private struct VolumeListing: Decodable {
+        var volumes: [Volume]?
+        struct Volume: Decodable {
+            var name: String
+            enum CodingKeys: String, CodingKey { case name = "Name" }
+        }
+        enum CodingKeys: String, CodingKey { case volumes = "Volumes" }
     }
 
     /// Runs `body` with a fresh harness and always cleans up, also when `body` throws.

@@ -1,6 +1,18 @@
 import Foundation
 
 extension DockerDriver {
+    /// Present locally: done. Missing: pulled (see `pull`). A name Docker cannot parse:
+    /// `.imageNotFound` too.
+    func ensureImage(_ image: String) async throws(DriverError) {
+        let reply = try await client.send(.GET, "/images/\(image)/json")
+        switch reply.status {
+        case 200: return
+        case 404: try await pull(image)
+        case 400: throw DriverError(.imageNotFound, "The engine image name is not valid.", detail: "\(image): \(reply.text)")
+        default: throw failure(reply, "inspect image")
+        }
+    }
+
     /// Pulls a missing image. Any failure (no registry, unknown name, no network, timeout)
     /// is `.imageNotFound`: the controller treats it as terminal until the spec changes, which
     /// is right for a missing image and at worst slow for a registry that is briefly down.

@@ -44,6 +44,8 @@ public struct DockerDriver: EngineDriver {
     /// A missing image is pulled once; not pullable → `.imageNotFound`.
     public func create(_ spec: RuntimeSpec) async throws(DriverError) -> ObservedEngine {
         if let existing = try await inspect(spec.engineID) { return try adopt(existing, spec) }
+        // The image first: a create that cannot succeed must not leave a volume behind.
+        try await ensureImage(spec.image)
         let port = try await reservePort(for: spec.engineID)
         try await ensureVolume(spec)
         let body = DockerContainerBody(spec: spec, port: port, configuration: configuration)
