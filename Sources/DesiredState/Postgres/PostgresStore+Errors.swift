@@ -34,8 +34,9 @@ extension PostgresStore {
         }
     }
 
-    /// Parses `postgres://` / `postgresql://` URLs. The password never appears in an error.
-    static func configuration(url text: String) throws -> PostgresClient.Configuration {
+    /// Parses `postgres://` / `postgresql://` URLs (`ORCH_DATABASE_URL`) into a client
+    /// configuration. The password never appears in an error.
+    public static func configuration(url text: String) throws -> PostgresClient.Configuration {
         let field = "ORCH_DATABASE_URL"
         guard let url = URLComponents(string: text), let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme) else {
             throw ValidationError(field: field, message: "must be a postgres:// URL")
