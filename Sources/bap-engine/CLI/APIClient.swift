@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The CLI's view of the server: JSON requests with the right key header, answers decoded,
+/// every failure turned into a one-line `CLIError` ("cannot reach …", "the server refused the
+/// admin key", or the server's own `{"error":{"code","message"}}`).
+final class APIClient: Sendable {
+    let options: ClientOptions
+    let base: String
+    private let http: HTTPClient
+
+    init(options: ClientOptions) {
+        self.options = options
+        self.base = options.resolvedServer
+        // No read timeout: watch streams stay quiet for long stretches (heartbeats every 15 s).
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+    }
+
+    func shutdown() async { try? await http.shutdown() }
+
+    /// An answer's status and body.
+    struct Answer {
+        var status: Int
+        var body: Data
+        var contentType: String
+    }
+
+    /// Sends a request; non-2xx answers throw `CLIError` unless `allow` lists the status.
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
+              allow: Set<Int> = [], timeout: TimeAmount = .seconds(120)) async throws -> Answer {
+        let response = try await open(method, path, body: body, contentType: contentType, timeout: timeout)
+        let bytes: ByteBuffer
+        do { bytes = try await response.body.collect(upTo: 256 << 20) } catch { throw unreachable(error) }
+        let answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView), contentType: response.headers.first(name: "content-type") ?? "")
+        guard (200..<300).contains(answer.status) || allow.contains(answer.status) else { throw failure(answer) }
+        return answer
+    }
+
+    /// Starts a request and returns the response head (the body streams), for watch streams.
+    func open(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
+              timeout: TimeAmount = .hours(24 * 365)) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let key = options.resolvedAdminKey {
+            request.headers.add(name: "X-Admin-Key", value: key)
+        } else if let key = options.resolvedPlatformKey {
+            request.headers.add(name: "X-Platform-Key", value: key)
+        }
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        do { return try await http.execute(request, timeout: timeout) } catch { throw unreachable(error) }
+    }
+
+    /// GET and decode JSON.
+    func get<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
+        try decode(T.self, try await send(.GET, path).body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do { return try decoder.decode(T.self, from: data) } catch {
+            throw CLIError("the server at \(base) answered something this client cannot read (is it a bap-engine server of the same version?)")
+        }
+    }
+
+    private func unreachable(_ error: any Error) -> CLIError {
+        let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown error"
+        return CLIError("cannot reach the server at \(base) (\(reason)); is `bap-engine serve` running? Set --server or BAP_SERVER.")
+    }
+
+    private func failure(_ answer: Answer) -> CLIError {
+        struct Envelope: Decodable { struct Body: Decodable { var code: String; var message: String }; var error: Body }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: answer.body) else {
+            return CLIError("the server answered HTTP \(answer.status)")
+        }
+        switch envelope.error.code {
+        case "INVALID_ADMIN_KEY":
+            let given = options.resolvedAdminKey == nil ? "no admin key was given (set --admin-key or ORCH_ADMIN_KEY)" : "the admin key was refused"
+            return CLIError("\(given) (INVALID_ADMIN_KEY)")
+        case "INVALID_PLATFORM_KEY":
+            return CLIError("no valid key: pass --admin-key (or ORCH_ADMIN_KEY) or a correct --platform-key (INVALID_PLATFORM_KEY)")
+        default:
+            return CLIError("\(envelope.error.message) (\(envelope.error.code))")
+        }
+    }
+}
+
+extension String {
+    /// Percent-encodes one path segment or query value.
+    var urlComponent: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? self
+    }
+}
