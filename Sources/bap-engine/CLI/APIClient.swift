@@ -29,8 +29,8 @@ final class APIClient: Sendable {
 
     /// Sends a request; non-2xx answers throw `CLIError` unless `allow` lists the status.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
-              allow: Set<Int> = [], timeout: TimeAmount = .seconds(120)) async throws -> Answer {
-        let response = try await open(method, path, body: body, contentType: contentType, timeout: timeout)
+              headers: [String: String] = [:], allow: Set<Int> = [], timeout: TimeAmount = .seconds(120)) async throws -> Answer {
+        let response = try await open(method, path, body: body, contentType: contentType, headers: headers, timeout: timeout)
         let bytes: ByteBuffer
         do { bytes = try await response.body.collect(upTo: 256 << 20) } catch { throw unreachable(error) }
         let answer = Answer(status: Int(response.status.code), body: Data(bytes.readableBytesView), contentType: response.headers.first(name: "content-type") ?? "")
@@ -40,9 +40,10 @@ final class APIClient: Sendable {
 
     /// Starts a request and returns the response head (the body streams), for watch streams.
     func open(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String = "application/json",
-              timeout: TimeAmount = .hours(24 * 365)) async throws -> HTTPClientResponse {
+              headers: [String: String] = [:], timeout: TimeAmount = .hours(24 * 365)) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let key = options.resolvedAdminKey {
             request.headers.add(name: "X-Admin-Key", value: key)
         } else if let key = options.resolvedPlatformKey {
@@ -69,7 +70,10 @@ final class APIClient: Sendable {
     }
 
     private func unreachable(_ error: any Error) -> CLIError {
-        let reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown error"
+        let text = "\(error)"
+        let reason = text.contains("refused") ? "connection refused"
+            : text.lowercased().contains("timeout") ? "timed out"
+            : text.split(separator: "\n").first.map(String.init) ?? "unknown error"
         return CLIError("cannot reach the server at \(base) (\(reason)); is `bap-engine serve` running? Set --server or BAP_SERVER.")
     }
 
