@@ -57,7 +57,7 @@ struct ControllerWorld: Sendable {
     /// Fast settings so the curves can be watched in seconds.
     static func settings(holder: String = "test-\(UUID().uuidString.prefix(6))") -> ControllerConfiguration {
         ControllerConfiguration(
-            workers: 8, resyncInterval: .seconds(2), healthInterval: .seconds(1), healthTimeout: .seconds(1), idleSweepInterval: .seconds(1),
+            workers: 8, resyncInterval: .seconds(30), healthInterval: .seconds(1), healthTimeout: .seconds(1), idleSweepInterval: .seconds(1),
             planner: PlannerSettings(restart: RestartPolicy(backoff: Backoff(base: .seconds(1), max: .seconds(4)), maxAttempts: 3), stopGrace: .seconds(2), bootTimeout: .seconds(20), maxLivenessFailures: 2),
             holderID: holder, leaseTTL: .seconds(3), leaseRenew: .seconds(1), leaseRetry: .milliseconds(300)
         )

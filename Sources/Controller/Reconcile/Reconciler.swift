@@ -46,6 +46,9 @@ public struct Reconciler: Sendable {
         let result: ReconcileResult
         do {
             result = try await reconcileOnce(id)
+        } catch where Task.isCancelled {
+            // Leadership ended mid-reconcile: the next leader reconciles this key again.
+            return .retry("cancelled")
         } catch let error as DriverError {
             logger.warning("reconcile failed", metadata: ["engine": "\(id)", "error": "\(error.code.rawValue): \(error.detail.isEmpty ? error.message : error.detail)"])
             result = .retry(error.message)
