@@ -168,6 +168,25 @@ struct DriverConformanceTests {
         }
     }
 
+    @Test("a used-up port range gives PortExhausted", arguments: DriverKind.allCases)
+    func portExhaustion(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let narrow = try DriverHarness(kind: kind, runID: h.runID, portRange: h.portRange.lowerBound...h.portRange.lowerBound, processRoot: h.processRoot)
+            _ = try await narrow.driver.create(try h.spec())
+            let code = await errorCode { _ = try await narrow.driver.create(try h.spec()) }
+            #expect(code == .portExhausted)
+        }
+    }
+
+    @Test("an unusable data root is a clear RuntimeRejected")
+    func unwritableDataRoot() async throws {
+        let driver = ProcessDriver(configuration: .init(dataRoot: "/dev/null/engines", executable: try TestEnvironment.engineBinary()))
+        let code = await errorCode {
+            _ = try await driver.create(RuntimeSpec(engineID: UUID(), productID: UUID(), userID: "u", image: "engine", keyGeneration: 1, keyHash: "00"))
+        }
+        #expect(code == .rejected)
+    }
+
     /// The code of the driver error `body` throws; nil when it succeeds.
     private func errorCode(_ body: () async throws -> Void) async -> DriverError.Code? {
         do { try await body(); return nil } catch { return (error as? DriverError)?.code }
