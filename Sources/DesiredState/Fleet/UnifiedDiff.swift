@@ -1,9 +1,10 @@
 /// A unified diff (`diff -u` format, 3 lines of context) of two texts, from the standard
-/// library's Myers difference. Empty when the texts are equal.
-enum UnifiedDiff {
+/// library's Myers difference. Empty when the texts are equal. `bap-engine diff` renders live
+/// and local fleet YAML (both from `FleetYAMLWriter`) with it.
+public enum UnifiedDiff {
     enum Op: Equatable { case same(String), removed(String), inserted(String) }
 
-    static func render(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
+    public static func render(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
         let a = lines(old), b = lines(new)
         let ops = script(a, b)
         let changed = ops.indices.filter { if case .same = ops[$0] { return false } else { return true } }

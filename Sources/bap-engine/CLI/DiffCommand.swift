@@ -31,26 +31,11 @@ struct DiffCommand: AsyncParsableCommand {
             let liveText = String(decoding: try await api.send(.GET, "/v1/fleet?product=\(names.urlComponent)").body, as: UTF8.self)
             let live: FleetSpec
             do { live = try FleetParser.parse(liveText, file: "live") } catch { throw CLIError("cannot read the server's fleet: \(error)", exitCode: 2) }
-            let (old, new) = try Self.texts(local: input.spec, live: live, prune: prune)
-            let diff = UnifiedDiff.render(old: old, new: new, oldName: "live", newName: input.name)
+            let texts: (live: String, local: String)
+            do { texts = try input.spec.diffTexts(live: live, prune: prune) } catch { throw CLIError("\(error)", exitCode: 2) }
+            let diff = UnifiedDiff.render(old: texts.live, new: texts.local, oldName: "live", newName: input.name)
             print(diff, terminator: "")
             return diff.isEmpty ? 0 : 1
         }
-    }
-
-    /// Canonical texts of the live objects in scope and of the file resolved against them.
-    static func texts(local: FleetSpec, live: FleetSpec, prune: Bool) throws -> (old: String, new: String) {
-        let batch: ApplyBatch
-        do { batch = try local.applyBatch(live: live.specs, prune: false) { _ in "" } } catch { throw CLIError("\(error)", exitCode: 2) }
-        let declaredProducts = Set(local.products.map(\.slug))
-        let declaredEngines = Set(local.engines.map(\.key))
-        let namedProducts = Set(local.namedProducts)
-        let liveProducts = live.products.filter { declaredProducts.contains($0.slug) }
-            .map { ProductUpsert(slug: $0.slug, displayName: $0.displayName, policy: $0.policy, newKeyHash: "") }
-        let liveEngines = live.engines
-            .filter { declaredEngines.contains($0.key) || (prune && namedProducts.contains($0.product)) }
-            .map { EngineUpsert(productSlug: $0.product, userID: $0.user, spec: $0.resolved(live: nil)) }
-        return (FleetYAMLWriter.write(products: liveProducts, engines: liveEngines),
-                FleetYAMLWriter.write(products: batch.products, engines: batch.engines))
     }
 }
