@@ -52,7 +52,12 @@ public enum OpenAPIDocument {
         case .admin: result["security"] = [["adminKey": []]]
         case .either: result["security"] = [["platformKey": []], ["adminKey": []]]
         }
-        if let body = op.body {
+        if op.body == "FleetSpec" {
+            result["requestBody"] = ["required": true, "content": [
+                "application/yaml": ["schema": ["type": "string"]],
+                "application/json": ["schema": OpenAPISchemas.ref("FleetDocuments")],
+            ]]
+        } else if let body = op.body {
             result["requestBody"] = ["required": .bool(body != "AdmitRequest"), "content": ["application/json": ["schema": OpenAPISchemas.ref(body)]]]
         }
         return .object(result)
@@ -70,7 +75,7 @@ public enum OpenAPIDocument {
         switch name {
         case "limit": ["type": "integer", "minimum": 1, "maximum": 1000]
         case "offset", "since", "timeout": ["type": "integer", "minimum": 0]
-        case "wait": ["type": "boolean"]
+        case "wait", "dry_run", "prune": ["type": "boolean"]
         case "status", "phase": OpenAPISchemas.phases
         default: ["type": "string"]
         }
@@ -83,6 +88,7 @@ public enum OpenAPIDocument {
             case .none: ["application/json": ["schema": OpenAPISchemas.ref("Error")]]
             case .some("text"): ["text/plain": ["schema": ["type": "string"]]]
             case .some("sse"): ["text/event-stream": ["schema": ["type": "string"]]]
+            case .some("yaml"): ["application/yaml": ["schema": ["type": "string"]]]
             case .some("document"): ["application/json": ["schema": ["type": "object"]]]
             case .some("Metrics"): ["application/json": ["schema": OpenAPISchemas.ref("Metrics")], "text/plain": ["schema": ["type": "string"]]]
             case .some(let name): ["application/json": ["schema": OpenAPISchemas.ref(name)]]

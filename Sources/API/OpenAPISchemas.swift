@@ -12,8 +12,10 @@ enum OpenAPISchemas {
     static let integer: JSONValue = ["type": "integer"]
     static let boolean: JSONValue = ["type": "boolean"]
     static let dateTime: JSONValue = ["type": "string", "format": "date-time"]
+    /// OpenAPI 3.0 ignores siblings of `$ref`, so a nullable reference is `allOf` + `nullable`.
     static func nullable(_ schema: JSONValue) -> JSONValue {
         guard case .object(var o) = schema else { return schema }
+        if o["$ref"] != nil { return ["nullable": true, "allOf": [schema]] }
         o["nullable"] = true
         return .object(o)
     }
@@ -84,5 +86,10 @@ enum OpenAPISchemas {
             "actor": string, "metadata": ["type": "object", "additionalProperties": string], "duration_ms": integer,
         ], required: ["timestamp", "action", "actor", "metadata"]),
         "AuditList": object(["entries": array(ref("AuditEntry"))]),
+        "FleetDocuments": object(["documents": array(["type": "object"])]),
+        "ApplyResponse": object([
+            "results": array(object(["kind": enumeration(["Product", "Engine"]), "name": string, "result": enumeration(["created", "configured", "unchanged", "pruned"])])),
+            "platform_keys": ["type": "object", "additionalProperties": string], "dry_run": boolean,
+        ]),
     ]
 }
