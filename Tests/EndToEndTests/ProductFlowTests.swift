@@ -1,0 +1,127 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The real server binary on Postgres and Docker, driven the way a product written against the
+/// original service drives it (REFERENCE.md §2), then checked for leaked keys.
+@Suite("End to end: the server binary", .serialized)
+struct ProductFlowTests {
+    @Test("a product built against the original runs its whole flow unchanged, and no key leaks")
+    func originalProductFlow() async throws {
+        try await ServerProcess.with { server in
+            let admin = HTTPJSON(base: server.base, headers: [("X-Admin-Key", server.adminKey)])
+            let registered = try await admin.call("POST", "/products/register", json: #"{"slug":"e2e-\#(server.runID)","display_name":"E2E"}"#)
+            #expect(registered.status == 200)
+            let platformKey = try #require(registered.string("platform_api_key"))
+            let api = HTTPJSON(base: server.base, headers: [("X-Platform-Key", platformKey)])
+            var keys = [server.adminKey, platformKey]
+
+            // Provision answers running, with a URL and a key that opens the Engine.
+            let provisioned = try await api.call("POST", "/engines/provision", json: #"{"user_id":"alice"}"#)
+            #expect(provisioned.status == 200, "\(provisioned.raw)")
+            #expect(provisioned.string("status") == "running")
+            let url = try #require(provisioned.string("url"))
+            let key = try #require(provisioned.string("api_key"))
+            keys.append(key)
+            let engine = HTTPJSON(base: url)
+            #expect(try await engine.call("POST", "/execute", json: #"{"message":"hello","task_id":"t1"}"#, extra: [("X-Engine-Key", key)]).status == 200)
+            #expect(try await api.call("POST", "/engines/provision", json: #"{"user_id":"alice"}"#).string("code") == nil)
+            let duplicate = try await api.call("POST", "/engines/provision", json: #"{"user_id":"alice"}"#)
+            #expect(duplicate.status == 409)
+            #expect(duplicate.object("error")?["code"] as? String == "ENGINE_ALREADY_EXISTS")
+
+            // Admit (the recommended call on every user request) and discovery.
+            let admitted = try await api.call("POST", "/engines/alice/admit", json: #"{"auto_provision":true,"auto_wake":true}"#)
+            #expect(admitted.body["admitted"] as? Bool == true)
+            #expect(admitted.object("engine")?["api_key"] as? String == key)
+            #expect(try await api.call("GET", "/engines/alice").string("api_key") == key)
+            let list = try await api.call("GET", "/engines")
+            #expect(list.body["total"] as? Int == 1)
+            #expect(!list.raw.contains(key))
+
+            // Rotate: the new key opens the Engine, the old one is refused.
+            let rotated = try await api.call("POST", "/engines/alice/rotate-key")
+            #expect(rotated.status == 200, "\(rotated.raw)")
+            let newKey = try #require(rotated.string("api_key"))
+            keys.append(newKey)
+            #expect(newKey != key)
+            let afterRotation = try #require(try await api.call("GET", "/engines/alice").string("url"))
+            #expect(try await HTTPJSON(base: afterRotation).call("GET", "/memory/export", extra: [("X-Engine-Key", newKey)]).status == 200)
+            #expect(try await HTTPJSON(base: afterRotation).call("GET", "/memory/export", extra: [("X-Engine-Key", key)]).status == 401)
+
+            // Stop, start.
+            let stopped = try await api.call("POST", "/engines/alice/stop")
+            #expect(stopped.status == 200, "\(stopped.raw)")
+            try await eventually(timeout: .seconds(30), "stopped") { try await api.call("GET", "/engines/alice").string("status") == "stopped" }
+            let started = try await api.call("POST", "/engines/alice/start")
+            #expect(started.string("status") == "running", "\(started.raw)")
+
+            // Sleep (our /v1 verb), then admit without and with auto_wake.
+            let slug = "e2e-\(server.runID)"
+            #expect(try await api.call("POST", "/v1/products/\(slug)/engines/alice/sleep").status == 200)
+            try await eventually(timeout: .seconds(30), "sleeping") { try await api.call("GET", "/engines/alice").string("status") == "sleeping" }
+            let refused = try await api.call("POST", "/engines/alice/admit", json: #"{"auto_wake":false}"#)
+            #expect(refused.body["admitted"] as? Bool == false)
+            #expect(refused.string("reason") == "engine_sleeping")
+            let woken = try await api.call("POST", "/engines/alice/admit", json: #"{"auto_wake":true}"#)
+            #expect(woken.body["admitted"] as? Bool == true, "\(woken.raw)")
+            let wokenURL = try #require(woken.object("engine")?["url"] as? String)
+            #expect(try await HTTPJSON(base: wokenURL).call("GET", "/health").status == 200)
+
+            // Wrong keys, unknown users, another product's engines.
+            #expect(try await HTTPJSON(base: server.base, headers: [("X-Platform-Key", "pk-sept-wrong")]).call("GET", "/engines/alice").object("error")?["code"] as? String == "INVALID_PLATFORM_KEY")
+            #expect(try await api.call("GET", "/engines/bob").status == 404)
+            let other = try await admin.call("POST", "/products/register", json: #"{"slug":"other-\#(server.runID)","display_name":"Other"}"#)
+            let otherKey = try #require(other.string("platform_api_key"))
+            keys.append(otherKey)
+            #expect(try await HTTPJSON(base: server.base, headers: [("X-Platform-Key", otherKey)]).call("GET", "/engines/alice").status == 404)
+
+            // Destroy: the row and the container go.
+            let destroyed = try await api.call("DELETE", "/engines/alice")
+            #expect(destroyed.string("status") == "destroyed")
+            try await eventually(timeout: .seconds(30), "engine gone") { try await api.call("GET", "/engines/alice").status == 404 }
+            try await eventually(timeout: .seconds(30), "container gone") {
+                Shell.run("docker", ["ps", "-aq", "--filter", "label=bap.product=\(registered.string("product_id") ?? "")"]).isEmpty
+            }
+
+            // No key in the log or anywhere in the database.
+            let log = server.log
+            let dump = try await server.dumpDatabase()
+            #expect(!dump.isEmpty)
+            for secret in keys + [server.masterKey] {
+                #expect(!log.contains(secret), "a key appeared in the server log")
+                #expect(!dump.contains(secret), "a key appeared in the database")
+            }
+        }
+    }
+
+    @Test("kill -9 of the server mid-convergence: after a restart every acknowledged engine runs once, no orphans")
+    func killNineMidConvergence() async throws {
+        try await ServerProcess.with { server in
+            let admin = HTTPJSON(base: server.base, headers: [("X-Admin-Key", server.adminKey)])
+            let slug = "k9-\(server.runID)"
+            let registered = try await admin.call("POST", "/products/register", json: #"{"slug":"\#(slug)","display_name":"K9"}"#)
+            let api = HTTPJSON(base: server.base, headers: [("X-Platform-Key", try #require(registered.string("platform_api_key")))])
+            let users = (0..<24).map { "u\($0)" }
+            var acknowledged: [String] = []
+            for user in users {
+                let put = try await api.call("PUT", "/v1/products/\(slug)/engines/\(user)", json: #"{"spec":{"state":"awake"}}"#)
+                if (200..<300).contains(put.status) { acknowledged.append(user) }
+            }
+            #expect(acknowledged.count == users.count)
+            let productID = try #require(registered.string("product_id"))
+            let containers = { Shell.run("docker", ["ps", "-aq", "--filter", "label=bap.product=\(productID)"]).split(separator: "\n").count }
+            try await eventually(timeout: .seconds(60), "some containers") { containers() >= 4 }
+            server.kill9()
+            try await server.start()
+            for user in acknowledged {
+                try await eventually(timeout: .seconds(120), "\(user) running") {
+                    try await api.call("GET", "/engines/\(user)").string("status") == "running"
+                }
+            }
+            let names = Shell.run("docker", ["ps", "-a", "--filter", "label=bap.product=\(productID)", "--format", "{{.Names}}"]).split(separator: "\n")
+            #expect(names.count == acknowledged.count)
+            #expect(Set(names).count == names.count)
+        }
+    }
+}
