@@ -32,6 +32,14 @@ public struct ProcessDriverConfiguration: Sendable {
         self.monitorInterval = monitorInterval
     }
 
+    /// `ExampleEngine` beside the running executable (where `swift build` puts both), when it
+    /// exists there; nil otherwise (the composition root then requires an explicit path).
+    public static func bundledEngineExecutable() -> String? {
+        guard let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ExampleEngine").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
     func directory(_ engineID: UUID) -> String { "\(dataRoot)/\(engineID.uuidString.lowercased())" }
     func metadataPath(_ engineID: UUID) -> String { directory(engineID) + "/engine.json" }
     func logPath(_ engineID: UUID) -> String { directory(engineID) + "/engine.log" }
