@@ -52,6 +52,16 @@ extension StoreConformance {
             #expect(abs(later[4].retryAfter - 0.5) < 1e-9)
             // A clock behind the bucket's never refills it.
             #expect(try await !store.takeToken(key: "p1", capacity: 10, refillPerSecond: 1, now: Self.t0).allowed)
+            // Latency of one take on an otherwise idle store (one statement, one round trip).
+            let clock = ContinuousClock()
+            var durations: [Duration] = []
+            for i in 0..<200 {
+                let started = clock.now
+                _ = try await store.takeToken(key: "lat", capacity: 1000, refillPerSecond: 10, now: Self.t0.addingTimeInterval(Double(i)))
+                durations.append(started.duration(to: clock.now))
+            }
+            durations.sort()
+            print("token take [\(kind)]: p50 \(durations[100]), p99 \(durations[198])")
             // Another key is another bucket.
             #expect(try await store.takeToken(key: "p2", capacity: 1, refillPerSecond: 1, now: Self.t0).allowed)
         }
