@@ -9,9 +9,9 @@ struct WaitCommand: AsyncParsableCommand {
         abstract: "Wait for an engine to be Ready, converged, in a phase, or deleted.",
         discussion: """
             --for takes:
-              condition=Ready       the Ready condition is True for the latest spec
-              condition=Converged   the engine is as its spec asks (awake+Ready, asleep, stopped)
-              phase=PHASE           status phase (provisioning, running, sleeping, stopped, failed)
+              condition=Ready       Ready is True for the latest spec
+              condition=Converged   as the spec asks: awake+Ready, asleep, stopped
+              phase=PHASE           e.g. phase=sleeping, phase=running
               delete                the engine is gone
 
             Examples:
