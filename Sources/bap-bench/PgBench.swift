@@ -18,9 +18,11 @@ struct PgBench: Sendable {
     }
 
     private func exec(_ arguments: [String]) throws -> String {
+        // Through python3, which clears the signal mask first: a child of this process inherits
+        // blocked signals, and pgbench ends `-T` runs with SIGALRM (blocked, it never stops).
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import os,signal,sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])", binary] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
