@@ -103,7 +103,7 @@ extension FloorBench {
     // MARK: crash detection
 
     /// `docker kill` of a running fleet engine until its status shows it (phase leaves
-    /// `running` or the restart count moves).
+    /// `running`, Ready turns false, or the restart count moves).
     func crashDetection() async throws {
         let n = min(sizes.crashes, sizes.converge)
         log("crash detection: \(n) kills")
@@ -117,7 +117,8 @@ extension FloorBench {
                 try await docker.kill(id)
                 return await ServerAPI.poll(every: .milliseconds(5), limit: .seconds(120)) {
                     let s = try await api.engine(product: "bench-fleet", user: user)?["status"] as? [String: Any]
-                    return s?["phase"] as? String != "running" || (s?["total_restarts"] as? Int ?? 0) > restarts
+                    let ready = (s?["conditions"] as? [[String: Any]])?.first { $0["type"] as? String == "Ready" }?["status"] as? String
+                    return s?["phase"] as? String != "running" || ready != "True" || (s?["total_restarts"] as? Int ?? 0) > restarts
                 }
             }
             if seen { ours.record(took) }

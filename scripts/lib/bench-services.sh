@@ -104,6 +104,8 @@ bench_start_dockerd() {
 
 bench_stop_dockerd() {
     [[ -n $DOCKERD_PID ]] || return 0
+    # scripts/chaos may have restarted it: the pidfile names the current one.
+    if [[ -s $WORK_DIR/dockerd.pid ]] && kill -0 "$(cat "$WORK_DIR/dockerd.pid")" 2>/dev/null; then DOCKERD_PID=$(cat "$WORK_DIR/dockerd.pid"); fi
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$DOCKERD_PID" 2>/dev/null
