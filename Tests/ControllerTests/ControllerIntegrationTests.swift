@@ -125,6 +125,23 @@ struct ControllerIntegrationTests {
         }
     }
 
+    @Test("an idle engine is put to sleep by the sweeper (a desired-state write, audited) and its container stops")
+    func idleSleep() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let product = try await w.product(policy: Policy(idleSleepAfter: 2))
+            let engine = try await w.engine(product, "idler")
+            try await w.running(w.controller()) {
+                // With a 2 s threshold it may fall asleep before it was ever Ready: wait for sleep only.
+                try await w.waitPhase(engine.id, .sleeping, timeout: .seconds(30))
+                #expect(try await w.store.engine(id: engine.id)?.spec.state == .asleep)
+                #expect(try await w.driver.observe(engine.id)?.state != .running)
+                let sleeps = try await w.audit(engine.id, .sleep)
+                #expect(sleeps.contains { $0.metadata["reason"] == "IdleTimeout" })
+            }
+        }
+    }
+
     @Test("a managed container with no desired row is removed")
     func orphanIsCollected() async throws {
         try await ControllerWorld.with { worlds in

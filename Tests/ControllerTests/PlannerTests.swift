@@ -125,6 +125,9 @@ struct PlannerTests {
         #expect(booting.requeueAfter == .seconds(30))
         let late = Planner.plan(F.input(engine, F.observed(.running), health: .unknown, now: F.t0.addingTimeInterval(61)), settings: settings)
         #expect(late.actions == [.stop(grace: .seconds(2)), .start])
+        let answersUnready = HealthObservation(ready: false, livenessFailures: 0)
+        let alive = Planner.plan(F.input(engine, F.observed(.running), health: answersUnready, now: F.t0.addingTimeInterval(61)), settings: settings)
+        #expect(alive.actions.isEmpty, "an engine answering 'not ready' is alive: no restart")
     }
 
     @Test("healthy for the reset window forgives earlier restarts")

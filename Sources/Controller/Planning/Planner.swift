@@ -77,7 +77,9 @@ public enum Planner {
         if health.ready != true {
             let started = observed.startedAt ?? input.engine.specChangedAt
             let deadline = started.addingTimeInterval(settings.bootTimeout.seconds)
-            if deadline <= input.now, input.engine.status.readySince == nil {
+            // Past the boot deadline without ever answering: dead. An engine that answers
+            // "not ready" is alive (its provider may be down); restarting would not help.
+            if deadline <= input.now, input.engine.status.readySince == nil, health.ready == nil {
                 restartOrWait(input, settings, &plan, actions: restart, audit: [.healthFailed])
             } else if deadline > input.now {
                 plan.requeueAfter = .seconds(deadline.timeIntervalSince(input.now))
