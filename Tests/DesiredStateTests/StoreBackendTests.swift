@@ -20,6 +20,16 @@ struct StoreBackendTests {
         }
     }
 
+    @Test("a SQLite store dropped without run() closes its connection (no sqlite-nio assertion)")
+    func sqliteDroppedWithoutRun() async throws {
+        for _ in 0..<3 {
+            let store = try await SQLiteStore.open(path: nil, logger: StoreFactory.logger)
+            try await store.migrate()
+            _ = try await StoreConformance.product(store)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+
     /// PostgresNIO fails queued requests once its circuit breaker trips (60 s of failed connects,
     /// not configurable in 1.33): until then a call waits. This pins the mapping, not the delay.
     @Test("an unreachable Postgres is `.unavailable` once the pool gives up")

@@ -18,6 +18,13 @@ public final class SQLiteStore: Store, Sendable {
         self.logger = logger
     }
 
+    deinit {
+        // sqlite-nio asserts (debug builds) that a connection is closed before it is freed; a
+        // store dropped without `run()` having closed it is closed here. The close job holds
+        // the connection until done, and closing an already closed connection is a no-op.
+        _ = connection.close()
+    }
+
     /// Opens (creating if needed) the database at `path`; `nil` or `":memory:"` is in memory.
     /// Call `migrate()` before use.
     public static func open(path: String?, logger: Logger) async throws -> SQLiteStore {
