@@ -60,6 +60,7 @@ struct FleetSpecTests {
         .init(name: "count without prefix", yaml: "kind: EngineSet\nproduct: demo\ncount: 3\n", location: "f.yaml:1:1", field: "prefix", message: "is required with count"),
         .init(name: "merge key", yaml: "kind: Engine\nproduct: demo\nuser: a\n<<: {state: awake}\n", location: "f.yaml:4:1", field: "<<", message: "merge keys"),
         .init(name: "alias as key", yaml: "kind: Engine\n*k : v\n", location: "f.yaml:2:1", field: "", message: "alias cannot be used as a mapping key"),
+        .init(name: "alias in a flow key", yaml: "kind: Engine\na: &a [x]\n[*a, *a]: v\n", location: "f.yaml:3:2", field: "", message: "alias cannot be used as a mapping key"),
         .init(name: "complex key", yaml: "kind: Engine\n? [a, b]\n: c\n", location: "f.yaml:2:1", field: "", message: "complex mapping keys"),
         .init(name: "a document that is a list", yaml: "- a\n- b\n", location: "f.yaml:1:1", field: "", message: "must be a mapping"),
     ]

@@ -2,7 +2,7 @@
 /// composing, so a key that aliases a deeply nested collection would cost exponential time
 /// before any budget of ours could stop it. This scan refuses, with a line and column:
 /// - more alias tokens (`*name`) than the limit,
-/// - an alias used as a mapping key (`*a: x`),
+/// - an alias used as a mapping key (`*a: x`, or inside a flow key on one line: `[*a]: x`),
 /// - explicit complex keys (`? key`).
 ///
 /// It is deliberately conservative (it does not parse YAML): an unquoted `*word` inside a plain
@@ -32,7 +32,9 @@ enum AliasScan {
                     var j = i + 1
                     while j < scalars.count, isAnchorChar(scalars[j]) { j += 1 }
                     while j < scalars.count, scalars[j] == " " { j += 1 }
-                    if j < scalars.count, scalars[j] == ":" { throw FleetSpecError(at, "an alias cannot be used as a mapping key") }
+                    if j < scalars.count, scalars[j] == ":" || closesFlowKey(scalars[j...]) {
+                        throw FleetSpecError(at, "an alias cannot be used as a mapping key")
+                    }
                     i = j
                     continue
                 } else if atTokenStart, c == "?", i + 1 == scalars.count || scalars[i + 1] == " " {
@@ -41,6 +43,21 @@ enum AliasScan {
                 i += 1
             }
         }
+    }
+
+    /// True when the rest of the line closes a flow collection that is a mapping key
+    /// (`[*a, *a]: x`): a `]` or `}` followed by `:` and a space or the end of the line.
+    static func closesFlowKey(_ rest: ArraySlice<Unicode.Scalar>) -> Bool {
+        var i = rest.startIndex
+        while i < rest.endIndex {
+            if rest[i] == "]" || rest[i] == "}" {
+                var j = rest.index(after: i)
+                while j < rest.endIndex, rest[j] == " " { j += 1 }
+                if j < rest.endIndex, rest[j] == ":", j + 1 == rest.endIndex || rest[j + 1] == " " { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Characters libYAML accepts in anchor and alias names.
