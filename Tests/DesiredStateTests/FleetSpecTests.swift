@@ -86,7 +86,10 @@ struct FleetSpecTests {
         let elapsed = clock.measure {
             #expect(throws: FleetSpecError.self) { try FleetParser.parse(yaml, file: "bomb.yaml") }
         }
-        #expect(elapsed < .seconds(1))
+        // A real expansion (10^10 nodes) would never finish: this bound only catches that.
+        // Measured ≈10 ms; printed, not asserted tightly.
+        print("alias bomb refused in \(elapsed)")
+        #expect(elapsed < .seconds(30))
         let limited = FleetLimits(maxAliases: 100_000, maxNodesPerDocument: 10_000)
         #expect {
             _ = try FleetParser.parse(yaml, file: "bomb.yaml", limits: limited)
