@@ -119,23 +119,26 @@ struct PostgresTransaction: StoreTransaction {
 
     func record(_ changes: [PendingChange]) async throws {
         guard !changes.isEmpty else { return }
-        // Last lock of the transaction: held until commit, it orders commits by revision.
-        let last = try await rows("""
-            UPDATE revision_counter SET value = value + \(Int64(changes.count)) WHERE id = 1 RETURNING value
-            """).first?.decode(Int64.self) ?? 0
-        let first = last - Int64(changes.count) + 1
-        let revisions = Array(first...last)
+        let count = Int64(changes.count)
+        // One round trip. The counter row is the last lock of the transaction: held until
+        // commit, it orders commits by revision (gap-free). The NOTIFY is sent at commit.
         try await connection.query("""
-            INSERT INTO changes (revision, engine_id, product_id, user_id, kind)
-            SELECT * FROM unnest(\(revisions)::int8[], \(changes.map(\.engineID))::uuid[],
-              \(changes.map(\.productID))::uuid[], \(changes.map(\.userID))::text[], \(changes.map(\.kind.rawValue))::text[])
+            WITH counter AS (
+              UPDATE revision_counter SET value = value + \(count) WHERE id = 1 RETURNING value
+            ), input AS (
+              SELECT counter.value - \(count) + u.ord AS revision, u.engine_id, u.product_id, u.user_id, u.kind
+              FROM counter, unnest(\(changes.map(\.engineID))::uuid[], \(changes.map(\.productID))::uuid[],
+                                   \(changes.map(\.userID))::text[], \(changes.map(\.kind.rawValue))::text[])
+                WITH ORDINALITY AS u(engine_id, product_id, user_id, kind, ord)
+            ), logged AS (
+              INSERT INTO changes (revision, engine_id, product_id, user_id, kind)
+              SELECT revision, engine_id, product_id, user_id, kind FROM input
+            ), stamped AS (
+              UPDATE engines SET revision = v.revision
+              FROM (SELECT engine_id, max(revision) AS revision FROM input GROUP BY engine_id) AS v
+              WHERE engines.id = v.engine_id
+            )
+            SELECT pg_notify(\(PostgresStore.channel), (SELECT value FROM counter)::text)
             """, logger: logger)
-        try await connection.query("""
-            UPDATE engines SET revision = v.revision
-            FROM (SELECT id, max(revision) AS revision FROM unnest(\(changes.map(\.engineID))::uuid[], \(revisions)::int8[])
-                  AS u(id, revision) GROUP BY id) AS v
-            WHERE engines.id = v.id
-            """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(PostgresStore.channel), \(String(last)))", logger: logger)
     }
 }
