@@ -407,8 +407,14 @@ def case_dockerd_restart():
     took = time.monotonic() - t0
     dups, orphans, missing = fleet_check(s, ["chaos-dock"])
     ok = back and converged and dups == 0 and orphans == 0 and missing == 0
+    engines = s.engines("chaos-dock")
+    phases = {}
+    for e in engines:
+        phases[e["status"]["phase"]] = phases.get(e["status"]["phase"], 0) + 1
+    errors = sorted({(e["status"].get("last_error") or "")[:120] for e in engines if e["status"].get("last_error")})
     report(ok, f"dockerd restart while {n} engines converge",
-           f"dockerd back={back}; converged={converged} {took:.1f}s after the restart; duplicates {dups}, orphans {orphans}, missing {missing}")
+           f"dockerd back={back}; converged={converged} {took:.1f}s after the restart; phases {phases}; errors {errors[:2]}; "
+           f"duplicates {dups}, orphans {orphans}, missing {missing}")
     s.stop()
     remove_all_containers()
 
