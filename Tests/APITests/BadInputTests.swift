@@ -47,7 +47,7 @@ struct BadInputTests {
 
     @Test("bad requests with a valid platform key", arguments: cases)
     func badRequest(_ c: Case) async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.put, "/v1/products/bap/engines/u", platformKey: p.key, json: #"{"spec":{}}"#)
             let response = try await client.call(c.method, c.path, platformKey: p.key, json: c.json)
@@ -60,7 +60,7 @@ struct BadInputTests {
 
     @Test("bodies over the limit are 413 PAYLOAD_TOO_LARGE")
     func tooLarge() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             let big = "{\"user_id\":\"\(String(repeating: "x", count: 70_000))\"}"
             let response = try await client.call(.post, "/engines/provision", platformKey: p.key, json: big)
@@ -70,7 +70,7 @@ struct BadInputTests {
 
     @Test("missing or wrong keys are 401 with the original's codes and never echo the key")
     func wrongKeys() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let missing = try await client.call(.get, "/engines")
             #expect(missing.status == .unauthorized && missing.errorCode == "INVALID_PLATFORM_KEY")
             let wrong = try await client.call(.get, "/engines", platformKey: "pk-sept-guess")
@@ -83,7 +83,7 @@ struct BadInputTests {
 
     @Test("products: bad register bodies, duplicate slug, unknown product for policy replace")
     func productErrors() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             #expect(try await client.call(.post, "/products/register", admin: true, json: #"{"slug":"Bad Slug","display_name":"x"}"#).errorCode == "INVALID_REQUEST")
             let typo = try await client.call(.post, "/products/register", admin: true, json: #"{"slug":"a","display_name":"A","policy":{"max_engine":3}}"#)
             #expect(typo.status == .badRequest && typo.errorMessage?.contains("max_engine") == true)

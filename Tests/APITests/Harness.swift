@@ -3,6 +3,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Prometheus
 import Synchronization
@@ -19,11 +20,34 @@ struct Harness {
     static let adminKey = "test-admin-key-do-not-leak-0123456789"
     static let masterKey = "master-key-for-tests-only-0123456789abcdef"
 
-    let store = InMemoryTestStore()
+    enum Backend { case memory, sqlite }
+
+    /// The store under test: `SQLiteStore(":memory:")` from `make()`, the test-only in-memory
+    /// store from `init()` (which can count writes).
+    let store: any Store
     let clock = TestNow()
     let registry = PrometheusCollectorRegistry()
     var bootTimeout: Duration = .seconds(5)
     var heartbeat: Duration = .seconds(15)
+
+    /// A harness over the in-memory test store.
+    init() { store = InMemoryTestStore() }
+
+    init(store: any Store) { self.store = store }
+
+    /// A harness over a real store: SQLite in memory, migrated.
+    static func make(_ backend: Backend = .sqlite) async throws -> Harness {
+        switch backend {
+        case .memory: return Harness()
+        case .sqlite:
+            let store = try await SQLiteStore.open(path: nil, logger: Logger(label: "api-tests"))
+            try await store.migrate()
+            return Harness(store: store)
+        }
+    }
+
+    /// Counters of the in-memory store (nil over SQLite).
+    var memoryStore: InMemoryTestStore? { store as? InMemoryTestStore }
 
     var keys: EngineKeyDeriver {
         // The literal is 42 bytes, over the 32-byte minimum, so parsing cannot fail.
@@ -45,10 +69,16 @@ struct Harness {
     /// Runs `body` against the router with a fake controller converging engines in the background.
     func run(controller: FakeController? = FakeController(), _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let controller = controller
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            if let controller { group.addTask { try await controller.run(store: store) } }
-            try await app().test(.router) { client in try await body(client) }
-            group.cancelAll()
+        // Order matters on the way out: the app and the controller stop before the store
+        // closes (SQLite traps on a query against a closed connection).
+        try await withThrowingTaskGroup(of: Void.self) { outer in
+            outer.addTask { try await store.run() }
+            try await withThrowingTaskGroup(of: Void.self) { inner in
+                if let controller { inner.addTask { try? await controller.run(store: store) } }
+                try await app().test(.router) { client in try await body(client) }
+                inner.cancelAll()
+            }
+            outer.cancelAll()
         }
     }
 }
@@ -85,4 +115,9 @@ extension TestResponse {
     }
     var errorCode: String? { ((try? jsonObject())?["error"] as? [String: Any])?["code"] as? String }
     var errorMessage: String? { ((try? jsonObject())?["error"] as? [String: Any])?["message"] as? String }
+}
+
+extension Store {
+    /// Every audit row (newest first).
+    func allAudit() async throws -> [AuditEntry] { try await audit(AuditQuery(limit: 100_000)) }
 }

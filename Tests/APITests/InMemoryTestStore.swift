@@ -170,7 +170,6 @@ actor InMemoryTestStore: Store {
 
     // MARK: Test helpers
 
-    var allAudit: [AuditEntry] { auditLog }
 
     private func bump(_ engine: EngineRecord, _ kind: ChangeKind) -> EngineRecord {
         var engine = engine

@@ -9,7 +9,7 @@ import Testing
 struct LegacyEngineTests {
     @Test("provision waits for Ready and returns running, a URL and a derived key that GET repeats")
     func provisionAndGet() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         try await harness.run { client in
             let product = try await client.register("bap")
             let response = try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"alice"}"#)
@@ -26,14 +26,14 @@ struct LegacyEngineTests {
             let list = try await client.call(.get, "/engines", platformKey: product.key)
             #expect(!list.text.contains("api_key") && !list.text.contains(key))
             #expect(try list.jsonObject()["total"] as? Int == 1)
+            let audit = try await harness.store.allAudit().filter { $0.action == .provision }
+            #expect(audit.count == 1 && audit.first?.actor == "bap")
         }
-        let audit = await harness.store.allAudit.filter { $0.action == .provision }
-        #expect(audit.count == 1 && audit.first?.actor == "bap")
     }
 
     @Test("provision answers 409 for an existing user and 429 QUOTA_EXCEEDED at max_engines")
     func provisionConflicts() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let product = try await client.register("bap", policy: #"{"max_engines":1}"#)
             #expect(try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"a"}"#).status == .ok)
             let again = try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"a"}"#)
@@ -46,7 +46,7 @@ struct LegacyEngineTests {
 
     @Test("provision times out with 504 BOOT_TIMEOUT when the controller never reports Ready")
     func bootTimeout() async throws {
-        var harness = Harness()
+        var harness = try await Harness.make()
         harness.bootTimeout = .milliseconds(300)
         try await harness.run(controller: FakeController(hold: true)) { client in
             let product = try await client.register("bap")
@@ -57,7 +57,7 @@ struct LegacyEngineTests {
 
     @Test("a terminal ImageNotFound answers 502 IMAGE_NOT_FOUND")
     func imageNotFound() async throws {
-        try await Harness().run(controller: FakeController(missingImages: ["ghost:1"])) { client in
+        try await Harness.make().run(controller: FakeController(missingImages: ["ghost:1"])) { client in
             let product = try await client.register("bap")
             let response = try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"a","engine_version":"ghost:1"}"#)
             #expect(response.status == .badGateway && response.errorCode == "IMAGE_NOT_FOUND")
@@ -66,7 +66,7 @@ struct LegacyEngineTests {
 
     @Test("start, stop and rotate-key keep the original's 409s and rotation changes the key")
     func lifecycleVerbs() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         try await harness.run { client in
             let p = try await client.register("bap")
             let first = try await client.call(.post, "/engines/provision", platformKey: p.key, json: #"{"user_id":"u"}"#).jsonObject()["api_key"] as? String
@@ -83,14 +83,14 @@ struct LegacyEngineTests {
             let second = try rotated.jsonObject()["api_key"] as? String
             #expect(second != nil && second != first)
             #expect(try await client.call(.get, "/engines/u", platformKey: p.key).jsonObject()["api_key"] as? String == second)
+            let actions = try await harness.store.allAudit().map(\.action)
+            #expect(actions.contains(.stop) && actions.contains(.start) && actions.contains(.rotateKey))
         }
-        let actions = await harness.store.allAudit.map(\.action)
-        #expect(actions.contains(.stop) && actions.contains(.start) && actions.contains(.rotateKey))
     }
 
     @Test("DELETE answers destroyed at once and the engine goes away through the controller")
     func delete() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.post, "/engines/provision", platformKey: p.key, json: #"{"user_id":"u"}"#)
             let response = try await client.call(.delete, "/engines/u", platformKey: p.key)
@@ -102,7 +102,7 @@ struct LegacyEngineTests {
 
     @Test("list filters by status and pages with limit/offset")
     func listFilters() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             for user in ["a", "b", "c"] { _ = try await client.call(.post, "/engines/provision", platformKey: p.key, json: #"{"user_id":"\#(user)"}"#) }
             _ = try await client.call(.post, "/engines/b/stop", platformKey: p.key)

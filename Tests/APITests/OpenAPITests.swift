@@ -14,7 +14,7 @@ struct OpenAPITests {
 
     @Test("every route the router has is documented, and every documented operation is a route")
     func routesMatchDocument() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         let env = APIEnvironment.make(store: harness.store, configuration: harness.configuration)
         let routes = Set(buildRoutes(env: env).all.map { "\($0.method.rawValue.lowercased()) \($0.path)" })
         let paths = Self.document["paths"] as? [String: [String: Any]] ?? [:]
@@ -25,7 +25,7 @@ struct OpenAPITests {
 
     @Test("the served document is the same value and is OpenAPI 3")
     func served() async throws {
-        try await Harness().run(controller: nil) { client in
+        try await Harness.make().run(controller: nil) { client in
             let response = try await client.call(.get, "/openapi.json")
             #expect(response.status == .ok)
             #expect(try response.jsonObject()["openapi"] as? String == "3.0.3")
@@ -34,7 +34,7 @@ struct OpenAPITests {
 
     @Test("real responses of a full flow have declared statuses and bodies matching their schemas")
     func realResponsesMatch() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         let checker = ResponseChecker(document: Self.document)
         try await harness.run { client in
             func check(_ method: HTTPRequest.Method, _ pattern: String, _ uri: String, key: String? = nil, admin: Bool = false, json: String? = nil, headers: [String: String] = [:]) async throws -> TestResponse {

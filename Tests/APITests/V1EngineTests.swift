@@ -9,7 +9,7 @@ import Testing
 struct V1EngineTests {
     @Test("PUT creates (201) then replaces (200); GET shows spec, status, generation and observed_generation")
     func putAndGet() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             let created = try await client.call(.put, "/v1/products/bap/engines/u", platformKey: p.key, json: #"{"spec":{"state":"awake"}}"#)
             #expect(created.status == .created && created.headers[.eTag] == "\"1\"")
@@ -25,7 +25,7 @@ struct V1EngineTests {
 
     @Test("If-Match on a stale generation is 409 GENERATION_CONFLICT; on the current one it applies")
     func optimisticConcurrency() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.put, "/v1/products/bap/engines/u", platformKey: p.key, json: #"{"spec":{}}"#)
             let stale = try await client.call(.patch, "/v1/products/bap/engines/u", platformKey: p.key, headers: ["If-Match": "7"], json: #"{"spec":{"state":"stopped"}}"#)
@@ -38,7 +38,7 @@ struct V1EngineTests {
 
     @Test("sleep and wake are desired-state writes; wake?wait=true waits for Ready; DELETE is 202")
     func sleepWakeDelete() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         try await harness.run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.put, "/v1/products/bap/engines/u", platformKey: p.key, json: #"{"spec":{}}"#)
@@ -50,14 +50,14 @@ struct V1EngineTests {
             #expect(try deleted.status == .accepted && deleted.jsonObject()["deletion_requested_at"] is String)
             let list = try await client.call(.get, "/v1/products/bap/engines", platformKey: p.key)
             #expect(list.status == .ok)
+            let actions = try await harness.store.allAudit().map(\.action)
+            #expect(actions.contains(.sleep) && actions.contains(.wake) && actions.contains(.destroy))
         }
-        let actions = await harness.store.allAudit.map(\.action)
-        #expect(actions.contains(.sleep) && actions.contains(.wake) && actions.contains(.destroy))
     }
 
     @Test("products: read with engine counts, platform-key rotation invalidates the old key, delete is admin-only")
     func products() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             let product = try await client.call(.get, "/v1/products/bap", platformKey: p.key).jsonObject()
             #expect(product["slug"] as? String == "bap" && product["api_key_hash"] == nil)
@@ -74,7 +74,7 @@ struct V1EngineTests {
 
     @Test("audit query filters by user, action and since, scoped to the caller")
     func auditQuery() async throws {
-        let harness = Harness()
+        let harness = try await Harness.make()
         try await harness.run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.put, "/v1/products/bap/engines/a", platformKey: p.key, json: #"{"spec":{}}"#)

@@ -9,7 +9,7 @@ import Testing
 struct WatchAndFleetTests {
     @Test("watch sends a snapshot, then changes with revisions, and resumes after Last-Event-ID")
     func watchResumes() async throws {
-        var harness = Harness()
+        var harness = try await Harness.make()
         harness.heartbeat = .milliseconds(200)
         try await harness.run { client in
             let p = try await client.register("bap")
@@ -30,7 +30,7 @@ struct WatchAndFleetTests {
 
     @Test("watch with a platform key sees only its product; the admin key sees the fleet")
     func watchScope() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let a = try await client.register("alpha")
             let b = try await client.register("beta")
             _ = try await client.call(.put, "/v1/products/alpha/engines/ua", platformKey: a.key, json: #"{"spec":{}}"#)
@@ -44,7 +44,7 @@ struct WatchAndFleetTests {
 
     @Test("/status counts by status with health; /metrics is JSON with a key and Prometheus text without")
     func statusAndMetrics() async throws {
-        try await Harness().run { client in
+        try await Harness.make().run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.post, "/engines/provision", platformKey: p.key, json: #"{"user_id":"u"}"#)
             _ = try await client.call(.post, "/engines/u/admit", platformKey: p.key)

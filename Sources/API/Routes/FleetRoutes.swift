@@ -91,7 +91,7 @@ struct FleetRoutes: Sendable {
             query.action = AuditAction(rawValue: action)
         }
         if let since = Params.query(request, "since") { query.since = try Self.parseTime(since, field: "since") }
-        return try JSONWire.response(AuditResponse(entries: try await env.store.audit(query)))
+        return try JSONWire.response(AuditResponse(entries: try await env.store.audit(query).map(AuditEntryView.init)))
     }
 
     /// ISO-8601 (`2026-11-29T16:00:00Z`) or Unix seconds.

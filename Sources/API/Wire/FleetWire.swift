@@ -38,5 +38,31 @@ struct MetricsResponse: Encodable, Sendable {
 
 /// `GET /v1/audit` answer, newest first.
 struct AuditResponse: Encodable, Sendable {
-    var entries: [AuditEntry]
+    var entries: [AuditEntryView]
+}
+
+/// One audit row on the wire: ids lowercase like every other id the API writes.
+struct AuditEntryView: Encodable, Sendable {
+    var entry: AuditEntry
+
+    enum CodingKeys: String, CodingKey {
+        case id, timestamp, action, actor, metadata
+        case productID = "product_id"
+        case userID = "user_id"
+        case engineID = "engine_id"
+        case durationMs = "duration_ms"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(entry.id, forKey: .id)
+        try c.encode(entry.timestamp, forKey: .timestamp)
+        try c.encode(entry.action, forKey: .action)
+        try c.encode(entry.actor, forKey: .actor)
+        try c.encode(entry.metadata, forKey: .metadata)
+        try c.encodeIfPresent(entry.productID?.uuidString.lowercased(), forKey: .productID)
+        try c.encodeIfPresent(entry.userID, forKey: .userID)
+        try c.encodeIfPresent(entry.engineID?.uuidString.lowercased(), forKey: .engineID)
+        try c.encodeIfPresent(entry.durationMs, forKey: .durationMs)
+    }
 }
