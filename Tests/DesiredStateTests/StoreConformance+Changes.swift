@@ -45,7 +45,7 @@ extension StoreConformance {
             #expect(started.duration(to: clock.now) >= .milliseconds(250))
 
             // Let the LISTEN connection settle, then measure the wake-up.
-            try await Task.sleep(for: .milliseconds(1500))
+            try await Task.sleep(for: .milliseconds(100))
             var latencies: [Duration] = []
             for i in 0..<5 {
                 let before = try await watcher.currentRevision()

@@ -49,7 +49,9 @@ public final class PostgresStore: Store, Sendable {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.channel) { notifications in
                         // Anything committed before LISTEN took effect is caught up by one read.
-                        self.broadcaster.publish(try await self.currentRevision())
+                        // Best effort: before `migrate()` the counter table does not exist yet,
+                        // and failing here would drop LISTEN for a second.
+                        if let revision = try? await self.currentRevision() { self.broadcaster.publish(revision) }
                         for try await notification in notifications {
                             if let revision = Int64(notification.payload) { self.broadcaster.publish(revision) }
                         }
