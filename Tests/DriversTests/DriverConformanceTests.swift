@@ -168,10 +168,38 @@ struct DriverConformanceTests {
         }
     }
 
+    @Test("an engine that exits by itself is seen with its exit code; one that ignores SIGTERM is killed after the grace", arguments: DriverKind.allCases)
+    func exitsAndStubbornEngines(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let crashing = try h.spec(env: ["ENGINE_EXIT_AFTER_S": "1", "ENGINE_EXIT_CODE": "3"])
+            let stubborn = try h.spec(env: ["ENGINE_IGNORE_SIGTERM": "1"])
+            let events = h.driver.events()
+            _ = try await h.driver.create(crashing)
+            let stubbornURL = try #require(try await h.driver.create(stubborn).url)
+            try await h.driver.start(crashing.engineID)
+            try await h.driver.start(stubborn.engineID)
+            try await eventually(timeout: .seconds(10), "crashed engine observed") {
+                try await h.driver.observe(crashing.engineID)?.state == .exited
+            }
+            #expect(try await h.driver.observe(crashing.engineID)?.exitCode == 3)
+            #expect(await firstEvent(in: events, for: crashing.engineID, within: .seconds(2)))
+            try await eventually("stubborn healthy") { await EngineHTTP.isHealthy(stubbornURL) }
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await h.driver.stop(stubborn.engineID, grace: .seconds(1))
+            #expect(clock.now - started >= .milliseconds(900), "SIGTERM was ignored, so the grace ran out")
+            let killed = try await h.driver.observe(stubborn.engineID)
+            let log = (try? await h.driver.logs(stubborn.engineID, tail: 5)) ?? ""
+            #expect(killed?.exitCode == 137, "observed \(String(describing: killed)); log: \(log)")
+        }
+    }
+
     @Test("a used-up port range gives PortExhausted", arguments: DriverKind.allCases)
     func portExhaustion(kind: DriverKind) async throws {
         try await DriverHarness.with(kind) { h in
-            let narrow = try DriverHarness(kind: kind, runID: h.runID, portRange: h.portRange.lowerBound...h.portRange.lowerBound, processRoot: h.processRoot)
+            // One port that nothing holds right now (another run's leftovers may hold some).
+            let port = try #require(h.portRange.first { PortProbe.isFree($0, address: "127.0.0.1") })
+            let narrow = try DriverHarness(kind: kind, runID: h.runID, portRange: port...port, processRoot: h.processRoot)
             _ = try await narrow.driver.create(try h.spec())
             let code = await errorCode { _ = try await narrow.driver.create(try h.spec()) }
             #expect(code == .portExhausted)

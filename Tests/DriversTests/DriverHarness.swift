@@ -23,12 +23,16 @@ struct DriverHarness: Sendable {
     let driver: any EngineDriver
     let key: String
 
-    private static let nextBlock = Mutex(0)
+    /// Per kind: at most 12 harnesses of a kind per test process, so blocks never wrap.
+    private static let nextBlock = Mutex([DriverKind: Int]())
 
     static func make(_ kind: DriverKind) throws -> DriverHarness {
         let runID = TestEnvironment.runID()
-        let block = nextBlock.withLock { value in value += 1; return value }
-        let base = (kind == .docker ? 41000 : 45000) + (block % 90) * 40
+        let block = nextBlock.withLock { blocks in blocks[kind, default: -1] += 1; return blocks[kind] ?? 0 }
+        // Another test process (a parallel scripts/test) gets other blocks most of the time;
+        // the drivers' bind probe covers the rest.
+        let spread = Int(getpid() % 8) * 480
+        let base = (kind == .docker ? 41000 : 45000) + spread + (block % 12) * 40
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("bap-drivers-\(runID)").path
         return try DriverHarness(kind: kind, runID: runID, portRange: base...(base + 39), processRoot: root)
     }

@@ -41,7 +41,7 @@ struct DriverMeasurements {
         let image = try TestEnvironment.engineImage()
         for round in 0..<Self.rounds {
             let name = "bap-raw-\(TestEnvironment.runID())"
-            let port = 47100 + round
+            let port = 49100 + round
             let body = RawCreate(image: image, port: port)
             _ = try await samples.time("create") { try await client.send(.POST, "/containers/create", query: [("name", name)], body: body) }
             try await samples.time("start→healthy") {
@@ -63,23 +63,22 @@ struct DriverMeasurements {
         var samples = Samples()
         for round in 0..<Self.rounds {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bap-raw-\(TestEnvironment.runID())")
-            let port = 47200 + round
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try TestEnvironment.engineBinary())
-            process.environment = ["PORT": String(port), "BIND_ADDRESS": "127.0.0.1", "DATA_DIR": directory.path, "ENGINE_API_KEY": "k"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try await samples.time("start→healthy") {
-                try process.run()
+            let port = 49200 + round
+            let environment = ["PORT": String(port), "BIND_ADDRESS": "127.0.0.1", "DATA_DIR": directory.path, "ENGINE_API_KEY": "k"]
+            let binary = try TestEnvironment.engineBinary()
+            let pid = try await samples.time("start→healthy") {
+                let pid = try ProcessSpawner.spawn(executable: binary, arguments: [], environment: environment, logPath: "/dev/null")
                 try await eventually(every: .milliseconds(5)) { await EngineHTTP.isHealthy("http://127.0.0.1:\(port)") }
+                return pid
             }
             samples.time("pause→unpause") {
-                kill(process.processIdentifier, SIGSTOP)
-                kill(process.processIdentifier, SIGCONT)
+                kill(pid, SIGSTOP)
+                kill(pid, SIGCONT)
             }
-            try await samples.time("stop") {
-                process.terminate()
-                try await eventually(every: .milliseconds(5)) { !process.isRunning }
+            samples.time("stop") {
+                kill(pid, SIGTERM)
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
             }
             try? FileManager.default.removeItem(at: directory)
         }

@@ -105,7 +105,10 @@ public struct DockerDriver: EngineDriver {
         let reply = try await client.send(.GET, "/containers/json", query: [("all", "1"), ("filters", DockerLabels.filter(scope: [:]))])
         guard reply.status == 200 else { throw failure(reply, "list containers") }
         let used = try reply.decode([DockerContainerSummary].self).compactMap { $0.labels?[DockerLabels.port].flatMap { Int($0) } }
-        return try await ports.reserve(for: engineID, inUse: Set(used))
+        // Probing the host only means something when the daemon publishes on this host.
+        let address = configuration.publishAddress
+        let local = configuration.socketPath.hasPrefix("/")
+        return try await ports.reserve(for: engineID, inUse: Set(used)) { !local || PortProbe.isFree($0, address: address) }
     }
 
     private func ensureVolume(_ spec: RuntimeSpec) async throws(DriverError) {

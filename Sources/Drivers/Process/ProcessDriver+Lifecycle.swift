@@ -83,9 +83,11 @@ extension ProcessDriver {
     private func waitForExit(_ metadata: ProcessMetadata, pid: Int32, within limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            // Reaping our own child turns it from a zombie into "gone" and records its code.
-            _ = await reaper.exit(of: pid)
-            if ProcessTable.liveness(pid: pid, startTime: metadata.pidStartTime) == .dead { return true }
+            if ProcessTable.liveness(pid: pid, startTime: metadata.pidStartTime) == .dead {
+                // Reaping our own child turns it from a zombie into "gone" and records its code.
+                _ = await reaper.exit(of: pid)
+                return true
+            }
             try? await Task.sleep(for: .milliseconds(10))
         }
         return false

@@ -54,7 +54,8 @@ public struct ProcessDriver: EngineDriver {
             throw DriverError(.imageNotFound, "The Engine executable does not exist or cannot be run.", detail: executable)
         }
         let inUse = Set(engineIDs().compactMap { try? load($0)?.port })
-        let port = try await ports.reserve(for: spec.engineID, inUse: inUse)
+        let address = configuration.bindAddress
+        let port = try await ports.reserve(for: spec.engineID, inUse: inUse) { PortProbe.isFree($0, address: address) }
         let metadata = ProcessMetadata(
             engineID: spec.engineID, productID: spec.productID, userID: spec.userID, specHash: spec.specHash,
             keyGeneration: spec.keyGeneration, port: port, executable: executable,

@@ -18,12 +18,13 @@ actor PortAllocator {
         self.reservationTTL = reservationTTL
     }
 
-    /// The lowest free port for `engineID`. Throws `.portExhausted` when every port is used.
-    func reserve(for engineID: UUID, inUse: Set<Int>) throws(DriverError) -> Int {
+    /// The lowest free port for `engineID`: not in `inUse`, not reserved, and accepted by
+    /// `isFree` (a bind probe in the drivers). Throws `.portExhausted` when every port is used.
+    func reserve(for engineID: UUID, inUse: Set<Int>, isFree: (Int) -> Bool = { _ in true }) throws(DriverError) -> Int {
         let now = ContinuousClock.now
         if let mine = reservations.first(where: { $0.value.engineID == engineID })?.key { return mine }
         reservations = reservations.filter { port, entry in inUse.contains(port) || now - entry.at < reservationTTL }
-        guard let port = range.first(where: { !inUse.contains($0) && reservations[$0] == nil }) else {
+        guard let port = range.first(where: { !inUse.contains($0) && reservations[$0] == nil && isFree($0) }) else {
             throw DriverError(.portExhausted, "No free engine port is left in \(range.lowerBound)-\(range.upperBound).")
         }
         reservations[port] = (engineID, now)
