@@ -4,7 +4,8 @@ enum OpenAPISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
     static func object(_ properties: [String: JSONValue], required: [String]? = nil, closed: Bool = true) -> JSONValue {
         var schema: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
-        schema["required"] = .array((required ?? properties.keys.sorted()).map { .string($0) })
+        let names = required ?? properties.keys.sorted()
+        if !names.isEmpty { schema["required"] = .array(names.map { .string($0) }) }  // 3.0 forbids an empty list.
         if closed { schema["additionalProperties"] = false }
         return .object(schema)
     }
