@@ -32,8 +32,15 @@ extension DockerDriver {
     }
 
     /// 204 paused; 409 "already paused": success; 409 otherwise (not running): `.conflict`.
+    /// A 500 is retried once after 100 ms: under heavy load runc's cgroup freezer can fail
+    /// transiently, and pausing is idempotent.
     public func pause(_ engineID: UUID) async throws(DriverError) {
-        let reply = try await client.send(.POST, "/containers/\(DockerLabels.containerName(engineID))/pause")
+        var reply = try await client.send(.POST, "/containers/\(DockerLabels.containerName(engineID))/pause")
+        if reply.status == 500 {
+            logger.debug("pause failed, retrying once", metadata: ["detail": "\(reply.text.prefix(200))"])
+            try? await Task.sleep(for: .milliseconds(100))
+            reply = try await client.send(.POST, "/containers/\(DockerLabels.containerName(engineID))/pause")
+        }
         let already = reply.text.contains("already paused")
         switch reply.status {
         case 204: return
