@@ -87,7 +87,8 @@ public enum OpenAPIDocument {
             let content: JSONValue = switch schema {
             case .none: ["application/json": ["schema": OpenAPISchemas.ref("Error")]]
             case .some("text"): ["text/plain": ["schema": ["type": "string"]]]
-            case .some("sse"): ["text/event-stream": ["schema": ["type": "string"]]]
+            // One SSE event as parsed: `id` (revision), `event` (`engine` | `deleted`), `data` (JSON text).
+            case .some("sse"): ["text/event-stream": ["schema": ["type": "object", "properties": ["id": ["type": "string"], "event": ["type": "string", "enum": ["engine", "deleted"]], "data": ["type": "string"]]]]]
             case .some("yaml"): ["application/yaml": ["schema": ["type": "string"]]]
             case .some("document"): ["application/json": ["schema": ["type": "object"]]]
             case .some("Metrics"): ["application/json": ["schema": OpenAPISchemas.ref("Metrics")], "text/plain": ["schema": ["type": "string"]]]
