@@ -11,6 +11,8 @@ public struct APIEnvironment: Sendable {
     public let logger: Logger
     public let metrics: APIMetrics
     let activity: ActivityRecorder
+    /// Pings the store; while it is down, requests get 503 at once (run it as a service).
+    public let storeHealth: StoreHealth
     let waiter: ReadyWaiter
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
@@ -19,6 +21,7 @@ public struct APIEnvironment: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.activity = ActivityRecorder(store: store, interval: configuration.activityFlushInterval, clock: configuration.clock, logger: logger)
+        self.storeHealth = StoreHealth(store: store, logger: logger)
         self.waiter = ReadyWaiter(store: store, clock: configuration.clock)
     }
 

@@ -30,7 +30,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let env = APIEnvironment(store: store, configuration: configuration, logger: logger, metrics: APIMetrics(registry: registry))
     let routes = buildRoutes(env: env)
-    return Application(router: routes.router, configuration: server, services: [env.activity] + services, logger: logger)
+    return Application(router: routes.router, configuration: server, services: [env.activity, env.storeHealth] + services, logger: logger)
 }
 
 /// The router with every route registered, and the table of what was registered (the
@@ -40,6 +40,7 @@ public func buildRoutes(env: APIEnvironment) -> RouteTable {
     // Outermost first: metrics see the final status, including mapped errors and 404s.
     router.add(middleware: RequestMetricsMiddleware(metrics: env.metrics))
     router.add(middleware: ErrorMiddleware(logger: env.logger))
+    router.add(middleware: StoreAvailabilityMiddleware(health: env.storeHealth))
     let routes = RouteTable(router: router)
     FleetRoutes(env: env).add(to: routes)
     LegacyEngineRoutes(env: env).add(to: routes)

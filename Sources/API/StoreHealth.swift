@@ -1,0 +1,66 @@
+import DesiredState
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Whether the store answers, checked every `interval` with a short deadline. While it does
+/// not, `StoreAvailabilityMiddleware` answers 503 `STORE_UNAVAILABLE` at once instead of
+/// letting requests queue for a connection: PostgresNIO waits up to a minute for a connection
+/// to a database that is down, and an API that hangs is worse than one that says "retry".
+public final class StoreHealth: Service, Sendable {
+    let store: any Store
+    let interval: Duration
+    let deadline: Duration
+    let logger: Logger
+    private let up = Mutex(true)
+
+    public init(store: any Store, interval: Duration = .seconds(1), deadline: Duration = .seconds(1), logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.deadline = deadline
+        self.logger = logger
+    }
+
+    /// True unless the last check failed or timed out.
+    public var isUp: Bool { up.withLock { $0 } }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let ok = await check()
+            let was = up.withLock { value in
+                defer { value = ok }
+                return value
+            }
+            if was != ok { ok ? logger.notice("store reachable again") : logger.error("store unreachable: answering 503 until it is back") }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// One `currentRevision()` raced against the deadline.
+    func check() async -> Bool {
+        let store = self.store, deadline = self.deadline
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await store.currentRevision()) != nil }
+            group.addTask {
+                try? await Task.sleep(for: deadline)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+/// Fails fast with 503 `STORE_UNAVAILABLE` while `StoreHealth` says the store is down.
+/// `/health` (the orchestrator's own liveness) is always served.
+struct StoreAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
+    let health: StoreHealth
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if !health.isUp, request.uri.path != "/health" { throw APIError.storeUnavailable }
+        return try await next(request, context)
+    }
+}
