@@ -123,8 +123,11 @@ bench_engine_image() {
 bench_build_release() {
     if [[ -n ${BENCH_BIN:-} ]]; then BIN=$BENCH_BIN; bench_log "using binaries in $BIN (BENCH_BIN)"; return; fi
     bench_log "release build (bap-engine, bap-bench) in .build-release"
-    (cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release --product bap-engine --product bap-bench >"$WORK_DIR/build.log" 2>&1) ||
-        { tail -n 30 "$WORK_DIR/build.log" >&2; bench_die "release build"; }
+    local product
+    for product in bap-engine bap-bench; do  # one --product per invocation: SwiftPM keeps only the last
+        (cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release --product "$product" >>"$WORK_DIR/build.log" 2>&1) ||
+            { tail -n 30 "$WORK_DIR/build.log" >&2; bench_die "release build of $product"; }
+    done
     BIN=$(cd "$REPO_ROOT" && swift build -c release --scratch-path .build-release --show-bin-path)
 }
 
