@@ -77,8 +77,11 @@ struct HollowScale: Sendable {
         await table.add(ResultRow(section: section, name: "full resync (new term → every engine reconciled)", unit: "s", ours: resynced ? resyncTime.seconds : nil, floor: nil,
                                   goal: "≤ 2 s", met: resynced && resyncTime.seconds <= 2, note: resynced ? nil : "did not finish within the limit"))
 
-        // 3. Idle: nothing changes.
-        try await Task.sleep(for: .seconds(2))
+        // 3. Idle: nothing changes. A new term's first probes are health changes that queue
+        // every engine once more: wait until no reconcile happened for 3 s first.
+        let (settled, settle) = await timed { await world.quiesce(limit: .seconds(900)) }
+        await table.add(ResultRow(section: section, name: "after the resync: until no reconcile for 3 s", unit: "s", ours: settled ? settle.seconds : nil, floor: nil,
+                                  note: settled ? "\(CountingMetrics.shared.count(Self.reconcileTimer) - before) reconciles since the new term began" : "never quiet within 900 s"))
         log("hollow: idle \(settings.idleSeconds) s")
         let idleBefore = CountingMetrics.shared.count(Self.reconcileTimer)
         if let a = ProcessStats.read(pid: getpid()) {

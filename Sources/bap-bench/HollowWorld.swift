@@ -58,6 +58,17 @@ struct HollowWorld: Sendable {
         }
     }
 
+    /// True once no reconcile finished for 3 s in a row.
+    func quiesce(limit: Duration) async -> Bool {
+        var last = CountingMetrics.shared.count(HollowScale.reconcileTimer)
+        var quietSince = ContinuousClock.now
+        return await ServerAPI.poll(every: .milliseconds(250), limit: limit) {
+            let now = CountingMetrics.shared.count(HollowScale.reconcileTimer)
+            if now != last { last = now; quietSince = .now }
+            return ContinuousClock.now - quietSince >= .seconds(3)
+        }
+    }
+
     /// What a resync reads: the driver's list and every engine row in pages of 5,000.
     func relist() async throws -> Duration {
         try await timed {

@@ -108,7 +108,7 @@ bench_stop_dockerd() {
     if [[ -s $WORK_DIR/dockerd.pid ]] && kill -0 "$(cat "$WORK_DIR/dockerd.pid")" 2>/dev/null; then DOCKERD_PID=$(cat "$WORK_DIR/dockerd.pid"); fi
     kill "$DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$DOCKERD_PID" 2>/dev/null
+    kill -9 "$DOCKERD_PID" 2>/dev/null || true
     DOCKERD_PID=""
 }
 
@@ -160,7 +160,7 @@ bench_stop_server() {
     local pid=$1
     kill "$pid" 2>/dev/null || return 0
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
 }
 
 bench_keys() {
