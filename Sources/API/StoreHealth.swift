@@ -14,12 +14,21 @@ public final class StoreHealth: Service, Sendable {
     let interval: Duration
     let deadline: Duration
     let logger: Logger
+    /// Consecutive failed checks before the store counts as down (one slow answer under load
+    /// is not an outage).
+    let threshold: Int
+    let enabled: Bool
     private let up = Mutex(true)
 
-    public init(store: any Store, interval: Duration = .seconds(1), deadline: Duration = .seconds(1), logger: Logger) {
+    /// - Parameter enabled: checks only stores that can hang (Postgres); the embedded SQLite
+    ///   store answers or fails in process, and its single connection may queue a ping behind
+    ///   busy transactions, which must not read as an outage.
+    public init(store: any Store, interval: Duration = .seconds(1), deadline: Duration = .seconds(2), threshold: Int = 2, enabled: Bool? = nil, logger: Logger) {
         self.store = store
         self.interval = interval
         self.deadline = deadline
+        self.threshold = threshold
+        self.enabled = enabled ?? (store is PostgresStore)
         self.logger = logger
     }
 
@@ -27,8 +36,12 @@ public final class StoreHealth: Service, Sendable {
     public var isUp: Bool { up.withLock { $0 } }
 
     public func run() async throws {
+        // Returning early would end the service group (and the server with it): wait instead.
+        guard enabled else { return try await gracefulShutdown() }
+        var failures = 0
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            let ok = await check()
+            failures = await check() ? 0 : failures + 1
+            let ok = failures < threshold
             let was = up.withLock { value in
                 defer { value = ok }
                 return value

@@ -29,6 +29,7 @@ struct Harness {
     let registry = PrometheusCollectorRegistry()
     var bootTimeout: Duration = .seconds(5)
     var heartbeat: Duration = .seconds(15)
+    var activityFlush: Duration = .milliseconds(100)
 
     /// A harness over the in-memory test store.
     init() { store = InMemoryTestStore() }
@@ -58,7 +59,7 @@ struct Harness {
         let clock = self.clock
         return APIConfiguration(
             adminKey: Self.adminKey, keys: keys, bootTimeout: bootTimeout, defaultImage: "september-engine:test",
-            maxBodyBytes: 64 * 1024, activityFlushInterval: .milliseconds(100), watchHeartbeat: heartbeat, now: { clock.now }
+            maxBodyBytes: 64 * 1024, activityFlushInterval: activityFlush, watchHeartbeat: heartbeat, now: { clock.now }
         )
     }
 

@@ -18,6 +18,7 @@ struct StoreHealthTests {
     @Test("a store that does not answer is reported down within the check deadline")
     func checkTimesOut() async throws {
         let health = StoreHealth(store: try Self.unreachableStore(), deadline: .milliseconds(300), logger: Logger(label: "api-tests"))
+        #expect(health.enabled, "a Postgres store is checked")
         let started = ContinuousClock.now
         #expect(await health.check() == false)
         #expect(started.duration(to: .now) < .seconds(10))
