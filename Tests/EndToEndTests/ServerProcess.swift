@@ -151,7 +151,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Containers of engines whose ports are in this server's range.
     func removeContainers() async {
-        let out = Shell.run("docker", ["ps", "-aq", "--filter", "label=bap.managed=true", "--format", "{{.ID}} {{.Label \"bap.port\"}}"])
+        let out = Shell.run("docker", ["ps", "-a", "--filter", "label=bap.managed=true", "--format", "{{.ID}} {{.Label \"bap.port\"}}"])
         for line in out.split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 2, let port = Int(parts[1]), enginePorts.contains(port) else { continue }
