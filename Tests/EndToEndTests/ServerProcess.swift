@@ -151,11 +151,12 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Containers of engines whose ports are in this server's range.
     func removeContainers() async {
-        let out = Shell.run("docker", ["ps", "-a", "--filter", "label=bap.managed=true", "--format", "{{.ID}} {{.Label \"bap.port\"}}"])
+        let out = Shell.run("docker", ["ps", "-a", "--filter", "label=bap.managed=true", "--format", "{{.ID}} {{.Label \"bap.port\"}} {{.Label \"bap.engine\"}}"])
         for line in out.split(separator: "\n") {
             let parts = line.split(separator: " ")
-            guard parts.count == 2, let port = Int(parts[1]), enginePorts.contains(port) else { continue }
+            guard parts.count == 3, let port = Int(parts[1]), enginePorts.contains(port) else { continue }
             _ = Shell.run("docker", ["rm", "-f", "-v", String(parts[0])])
+            _ = Shell.run("docker", ["volume", "rm", "-f", "bap-brain-\(parts[2].lowercased())"])
         }
     }
 }
