@@ -58,6 +58,9 @@ final class ServerProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["ORCH_DATABASE_URL"] = databaseURL
         env["ORCH_ENGINE_BACKEND"] = "docker"
+        // Other suites share this daemon: without a scope this server would collect their
+        // containers as orphans.
+        env["ORCH_INSTANCE"] = "e2e-\(runID)"
         env["DOCKER_HOST"] = "unix://" + (try TestEnvironment.dockerSocket())
         env["ORCH_ENGINE_IMAGE"] = try TestEnvironment.engineImage()
         env["ORCH_ADMIN_KEY"] = adminKey

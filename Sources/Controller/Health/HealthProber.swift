@@ -18,6 +18,12 @@ public actor HealthProber {
     }
 
     private var targets: [UUID: Target] = [:]
+    /// Next probe times; stale entries (the target moved or went) are skipped on pop. Keeps a
+    /// tick O(due), not O(fleet): a fleet of 100k engines costs nothing between probes.
+    private var schedule = DeadlineHeap<ContinuousClock.Instant, UUID>()
+    /// Engines failing right now (unreachable or unready), kept up to date so the breaker is
+    /// O(1) on every reconcile.
+    private var failing: Set<UUID> = []
     private let probe: @Sendable (String) async -> ProbeOutcome
     private let interval: Duration
     private let bootInterval: Duration
@@ -45,16 +51,32 @@ public actor HealthProber {
 
     /// Probe this engine from now on. A new `startedAt` (the engine restarted) forgets what was
     /// known and probes fast until the first ready answer.
-    public func track(_ id: UUID, url: String, startedAt: Date?) {
+    ///
+    /// `knownReady`: the engine was Ready in its stored status for this same start (a new
+    /// leadership term re-registering a converged fleet). It starts as ready, and its first
+    /// probe is spread over one interval, so a new term neither rewrites every status nor
+    /// probes the whole fleet at once.
+    public func track(_ id: UUID, url: String, startedAt: Date?, knownReady: Bool = false) {
         if var target = targets[id], target.startedAt == startedAt {
             target.url = url
             targets[id] = target
             return
         }
-        targets[id] = Target(url: url, startedAt: startedAt, booting: true, nextProbe: .now, observation: .unknown)
+        var target = Target(url: url, startedAt: startedAt, booting: true, nextProbe: .now, observation: .unknown)
+        if knownReady {
+            target.booting = false
+            target.observation = HealthObservation(ready: true)
+            target.nextProbe = ContinuousClock.now.advanced(by: interval * Double.random(in: 0..<1))
+        }
+        targets[id] = target
+        failing.remove(id)
+        schedule.push(target.nextProbe, id)
     }
 
-    public func untrack(_ id: UUID) { targets[id] = nil }
+    public func untrack(_ id: UUID) {
+        targets[id] = nil
+        failing.remove(id)
+    }
 
     /// What is known since `startedAt`; unknown for another start.
     public func observation(_ id: UUID, startedAt: Date?) -> HealthObservation {
@@ -68,8 +90,7 @@ public actor HealthProber {
     /// (and at least `breakerMinimum`) is failing at once. Restarts are held while it is open,
     /// because a mass failure is more likely the host, the network or a provider than the engines.
     public var restartsHeld: Bool {
-        let failing = targets.values.filter { $0.observation.livenessFailures > 0 || $0.observation.ready == false }.count
-        return failing >= breakerMinimum && Double(failing) > breakerThreshold * Double(targets.count)
+        failing.count >= breakerMinimum && Double(failing.count) > breakerThreshold * Double(targets.count)
     }
 
     /// Probes until cancelled, calling `onChange` for every engine whose observation changed
@@ -85,8 +106,13 @@ public actor HealthProber {
     }
 
     private func dueTargets() -> [(UUID, String, Date?)] {
-        let clock = ContinuousClock.now
-        return targets.compactMap { id, t in t.nextProbe <= clock ? (id, t.url, t.startedAt) : nil }
+        let now = ContinuousClock.now
+        var due: [(UUID, String, Date?)] = []
+        while let (deadline, id) = schedule.popIfDue(now) {
+            guard let t = targets[id], t.nextProbe == deadline else { continue }
+            due.append((id, t.url, t.startedAt))
+        }
+        return due
     }
 
     private func probeAll(_ due: [(UUID, String, Date?)], onChange: @escaping @Sendable (UUID) async -> Void) async {
@@ -138,6 +164,8 @@ public actor HealthProber {
         let next = t.booting ? bootInterval : (o.ready == true ? steady : min(steady, .seconds(1)))
         t.nextProbe = ContinuousClock.now.advanced(by: next)
         targets[id] = t
+        schedule.push(t.nextProbe, id)
+        if o.livenessFailures > 0 || o.ready == false { failing.insert(id) } else { failing.remove(id) }
         return before.ready != o.ready || (o.livenessFailures != before.livenessFailures && o.livenessFailures > 0)
     }
 }

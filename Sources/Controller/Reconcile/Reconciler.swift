@@ -100,7 +100,11 @@ public struct Reconciler: Sendable {
         // 6. Status and audit.
         let after = plan.actions.isEmpty ? observed : try await driver.observe(id)
         if let after, after.state == .running, engine.spec.state == .awake, let url = after.url {
-            await prober.track(id, url: url, startedAt: after.startedAt)
+            // Ready in the stored status for this very start and nothing done now: seed the
+            // prober with it (a new leadership term must not rewrite a converged fleet).
+            let knownReady = engine.status.isReady && engine.status.phase == .running && plan.actions.isEmpty
+                && engine.status.runtimeID == after.runtimeID && engine.status.observedGeneration == engine.generation
+            await prober.track(id, url: url, startedAt: after.startedAt, knownReady: knownReady)
         } else {
             await prober.untrack(id)
         }

@@ -69,7 +69,7 @@ struct Orchestrator {
             let socket = DockerDriverConfiguration.socketPath(fromDockerHost: environment["DOCKER_HOST"]) ?? "/var/run/docker.sock"
             return DockerDriver(configuration: DockerDriverConfiguration(
                 socketPath: socket, publishAddress: c.publishHost, portRange: c.portMin...c.portMax,
-                network: c.network, catalogPath: c.catalogPath
+                network: c.network, catalogPath: c.catalogPath, scopeLabels: c.instance.map { ["bap.instance": $0] } ?? [:]
             ), logger: Logger(label: "bap-engine.docker"))
         case .process:
             return ProcessDriver(configuration: ProcessDriverConfiguration(

@@ -17,6 +17,10 @@ struct ServeConfiguration: Sendable {
     var engineCommand: String?
     var passthroughNames: [String] = []
     var network: String?
+    /// Scopes the Docker driver to containers labelled `bap.instance=<value>`, so several
+    /// orchestrators (or test runs) can share one daemon without collecting each other's
+    /// engines as orphans.
+    var instance: String?
     var publishHost = "127.0.0.1"
     var portMin = 9001
     var portMax = 9999
@@ -56,6 +60,7 @@ struct ServeConfiguration: Sendable {
         c.engineCommand = env["ORCH_ENGINE_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
         c.passthroughNames = (env["ORCH_ENGINE_ENV_PASSTHROUGH"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         c.network = env["ORCH_ENGINE_NETWORK"].flatMap { $0.isEmpty ? nil : $0 }
+        c.instance = env["ORCH_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
         c.publishHost = env["ORCH_PUBLISH_HOST"] ?? c.publishHost
         c.portMin = try int(env, "ORCH_PORT_MIN", c.portMin, 1...65535)
         c.portMax = try int(env, "ORCH_PORT_MAX", c.portMax, 1...65535)
