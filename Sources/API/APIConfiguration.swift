@@ -23,6 +23,9 @@ public struct APIConfiguration: Sendable {
     public var now: @Sendable () -> Date
     /// Monotonic clock for deadlines (boot timeout, flush interval). Tests may shorten time.
     public var clock: any Clock<Duration>
+    /// An engine's last log lines, from the runtime. The API never talks to a driver: the
+    /// composition root passes this in. `nil`: `GET …/logs` answers 501.
+    public var engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)?
 
     public init(
         adminKey: String?,
@@ -33,8 +36,10 @@ public struct APIConfiguration: Sendable {
         activityFlushInterval: Duration = .seconds(1),
         watchHeartbeat: Duration = .seconds(15),
         now: @escaping @Sendable () -> Date = { Date() },
-        clock: any Clock<Duration> = ContinuousClock()
+        clock: any Clock<Duration> = ContinuousClock(),
+        engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)? = nil
     ) {
+        self.engineLogs = engineLogs
         self.adminKey = adminKey
         self.keys = keys
         self.bootTimeout = bootTimeout

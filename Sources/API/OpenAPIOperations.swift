@@ -38,6 +38,7 @@ enum OpenAPIOperations {
         Op(method: "delete", path: engine, summary: "Delete an engine (runtime and brain) through the controller.", auth: .either, headers: ["If-Match"], responses: with(e, [202: "Engine", 409: nil])),
         Op(method: "post", path: engine + "/sleep", summary: "Desired state asleep.", auth: .either, headers: ["If-Match"], responses: with(e, [200: "Engine", 409: nil])),
         Op(method: "post", path: engine + "/wake", summary: "Desired state awake; wait=true waits for Ready.", auth: .either, query: ["wait"], headers: ["If-Match"], responses: with(waitingErrors, [200: "Engine"])),
+        Op(method: "get", path: engine + "/logs", summary: "The engine's last log lines, as text.", auth: .either, query: ["tail"], responses: with(e, [200: "text", 501: nil, 502: nil])),
         Op(method: "get", path: "/v1/audit", summary: "Audit rows, newest first.", auth: .either, query: ["user", "action", "since", "limit", "product"], responses: with(e, [200: "AuditList"])),
         Op(method: "post", path: "/v1/apply", summary: "Server-side apply of a fleet spec (YAML or JSON documents), all or nothing.", auth: .admin, query: ["dry_run", "prune", "file"], body: "FleetSpec", responses: with(e, [200: "ApplyResponse", 429: nil])),
         Op(method: "get", path: "/v1/fleet", summary: "The live desired state as fleet YAML (products, engines; no status).", auth: .admin, query: ["product"], responses: with(e, [200: "yaml"])),

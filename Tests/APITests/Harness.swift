@@ -30,6 +30,7 @@ struct Harness {
     var bootTimeout: Duration = .seconds(5)
     var heartbeat: Duration = .seconds(15)
     var activityFlush: Duration = .milliseconds(100)
+    var engineLogs: (@Sendable (UUID, Int) async throws -> String)?
 
     /// A harness over the in-memory test store.
     init() { store = InMemoryTestStore() }
@@ -59,7 +60,8 @@ struct Harness {
         let clock = self.clock
         return APIConfiguration(
             adminKey: Self.adminKey, keys: keys, bootTimeout: bootTimeout, defaultImage: "september-engine:test",
-            maxBodyBytes: 64 * 1024, activityFlushInterval: activityFlush, watchHeartbeat: heartbeat, now: { clock.now }
+            maxBodyBytes: 64 * 1024, activityFlushInterval: activityFlush, watchHeartbeat: heartbeat, now: { clock.now },
+            engineLogs: engineLogs
         )
     }
 

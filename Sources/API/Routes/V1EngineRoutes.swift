@@ -19,6 +19,7 @@ struct V1EngineRoutes: Sendable {
         routes.add(.delete, engine, delete)
         routes.add(.post, engine + "/sleep", sleep)
         routes.add(.post, engine + "/wake", wake)
+        routes.add(.get, engine + "/logs", logs)
     }
 
     /// Creates (201, under quota) or replaces (200) the spec.
@@ -71,6 +72,24 @@ struct V1EngineRoutes: Sendable {
     /// Wakes; with `?wait=true` waits for Ready (504 `BOOT_TIMEOUT` past the boot timeout).
     @Sendable func wake(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         try await setState(.awake, action: .wake, request, context)
+    }
+
+    /// The engine's last `tail` log lines (default 200, at most 10,000) as text, read from the
+    /// runtime through the injected `engineLogs`. 501 when the server has none; 502 when the
+    /// runtime cannot answer (the reason goes to the log, not to the caller).
+    @Sendable func logs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (_, _, engine) = try await lookup(request, context)
+        let tailText = Params.query(request, "tail") ?? "200"
+        guard let tail = Int(tailText), (1...10_000).contains(tail) else { throw APIError.invalid("tail", "must be a whole number from 1 to 10000") }
+        guard let provider = env.configuration.engineLogs else {
+            throw APIError(.notImplemented, "NOT_SUPPORTED", "This server cannot read engine logs.")
+        }
+        let text: String
+        do { text = try await provider(engine.id, tail) } catch {
+            env.logger.warning("engine logs unavailable", metadata: ["engine": "\(engine.id)", "error": "\(error)"])
+            throw APIError(.badGateway, "RUNTIME_ERROR", "The runtime could not return this engine's logs.")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {

@@ -37,7 +37,10 @@ struct Orchestrator {
             builder: RuntimeSpecBuilder(defaultImage: c.defaultImage, passthroughEnv: passthrough(), keys: keys),
             configuration: controllerConfiguration(), probe: { await probe($0) }, logger: Logger(label: "bap-engine.controller")
         )
-        let api = APIConfiguration(adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage)
+        let api = APIConfiguration(
+            adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
+            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }
+        )
         let app = buildApplication(
             store: store, configuration: api, registry: registry,
             server: ApplicationConfiguration(address: .hostname(c.host, port: c.port), serverName: "bap-engine")
