@@ -12,7 +12,7 @@ extension PostgresStore {
                     INSERT INTO audit_log (timestamp, product_id, user_id, engine_id, action, actor, metadata, duration_ms)
                     VALUES (\(entry.timestamp), \(entry.productID), \(entry.userID), \(entry.engineID), \(entry.action.rawValue),
                             \(entry.actor), \(metadata)::jsonb, \(entry.durationMs.map { Int32(clamping: $0) }))
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
         }
     }

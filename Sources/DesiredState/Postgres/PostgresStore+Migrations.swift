@@ -92,21 +92,21 @@ extension PostgresStore {
     public func migrate() async throws {
         try await transaction { tx in
             let connection = tx.connection
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: self.logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                logger: logger
+                logger: self.logger
             )
             var applied = Set<Int>()
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: self.logger).decode(Int.self) {
                 applied.insert(version)
             }
             for migration in Self.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
-                try await connection.query("INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: logger)
-                logger.info("applied schema migration", metadata: ["version": "\(migration.version)"])
+                try await connection.query("INSERT INTO schema_migrations (version) VALUES (\(migration.version))", logger: self.logger)
+                self.logger.info("applied schema migration", metadata: ["version": "\(migration.version)"])
             }
         }
     }

@@ -67,11 +67,21 @@ public final class PostgresStore: Store, Sendable {
 
     /// Runs `body` in one transaction (committed on return, rolled back on throw), mapping
     /// backend errors to `StoreError`.
-    func transaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
+    ///
+    /// The transaction runs in its own task, so cancelling the caller (a lost leader lease, a
+    /// shutdown, a raced renewal) never cuts it in half: a transaction cancelled between two
+    /// statements can leave its pooled connection inside an aborted transaction, and the next
+    /// user of that connection gets `25P02` (seen under load in the end-to-end tests).
+    /// Transactions here are short; the caller still waits for the outcome.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> T) async throws -> T {
+        let client = self.client, logger = self.logger
+        let shielded = Task {
+            try await client.withTransaction(logger: logger) { connection in
                 try await body(PostgresTransaction(connection: connection, logger: logger))
             }
+        }
+        do {
+            return try await shielded.value
         } catch {
             throw Self.storeError(error)
         }
