@@ -160,6 +160,27 @@ struct ControllerIntegrationTests {
         }
     }
 
+    @Test("deleting a product removes its engines through the controller, then the product row")
+    func productDeletion() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let product = try await w.product()
+            let engines = try await (0..<2).asyncMap { try await w.engine(product, "gone-\($0)") }
+            try await w.running(w.controller()) {
+                for engine in engines { _ = try await w.waitReady(engine.id) }
+                #expect(try await w.store.deleteProduct(id: product.id, now: Date()) == 2)
+                for engine in engines {
+                    try await eventually(timeout: .seconds(30), "engine row gone") { try await w.store.engine(id: engine.id) == nil }
+                    #expect(try await w.driver.observe(engine.id) == nil)
+                }
+                try await eventually(timeout: .seconds(10), "product finalized") {
+                    try await w.store.audit(AuditQuery(productID: product.id, action: .productDelete))
+                        .contains { $0.actor == "system" && $0.metadata["stage"] == "finalized" }
+                }
+            }
+        }
+    }
+
     @Test("deleting an engine removes container and brain, then the row")
     func deletion() async throws {
         try await ControllerWorld.with { worlds in

@@ -50,6 +50,17 @@ extension Reconciler {
         )])
     }
 
+    /// A deleted product's row goes once its last engine row is gone (the store keeps it
+    /// until then, like a finalizer). Audited as `product_delete` at stage `finalized`.
+    func finalizeProducts() async throws {
+        let removed = try await store.finalizeProductDeletions()
+        guard !removed.isEmpty else { return }
+        let at = now()
+        try await store.appendAudit(removed.map {
+            AuditEntry(timestamp: at, productID: $0, action: .productDelete, metadata: ["stage": "finalized"])
+        })
+    }
+
     func audit(_ actions: [AuditAction], engine: EngineRecord, durationMs: Int, failure: StatusRules.Failure?) async throws {
         guard !actions.isEmpty else { return }
         let at = now()

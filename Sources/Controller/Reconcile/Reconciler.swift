@@ -94,6 +94,7 @@ public struct Reconciler: Sendable {
             await prober.untrack(id)
             try await store.deleteEngine(engineID: id)
             try await audit(plan.audit, engine: engine, durationMs: actMs, failure: nil)
+            try await finalizeProducts()
             return .done
         }
 
@@ -116,6 +117,7 @@ public struct Reconciler: Sendable {
             try await store.writeStatus(engineID: id, status: status)
             recordTransitions(engine: engine, status: status)
         }
+        if failure == nil, plan.audit.contains(.autoRestartStart) { metrics.restarted() }
         var actions = plan.audit
         if engine.status.restartCount > 0, engine.status.phase != .running, status.phase == .running { actions.append(.autoRestartSuccess) }
         if failure != nil, plan.audit.contains(.autoRestartStart) { actions.append(.autoRestartFailed) }
