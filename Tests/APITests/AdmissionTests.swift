@@ -141,8 +141,12 @@ extension Harness {
         status.conditions.set(.degraded, .true, reason: "CrashLoopBackOff", message: "Gave up.", now: clock.now)
         var spec = engine.spec
         spec.state = .awake
-        _ = try await store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: nil, now: clock.now)
-        try await Task.sleep(for: .milliseconds(200))  // let the fake controller settle first
+        let woken = try await store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: nil, now: clock.now)
+        // Let the fake controller converge the wake first, so its Ready write cannot land after ours.
+        try await eventuallyTrue {
+            guard let e = try await store.engine(id: engine.id) else { return false }
+            return e.status.observedGeneration >= woken.generation && e.status.phase == .running
+        }
         let latest = try await store.engine(id: engine.id)
         let current = try #require(latest)
         status.observedGeneration = current.generation
