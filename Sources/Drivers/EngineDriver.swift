@@ -131,6 +131,10 @@ public struct DriverError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound = "NotFound"
         /// Exists with another spec, or a name clash the driver could not adopt.
         case conflict = "Conflict"
+        /// The engine exists but cannot start in place: a task left behind by a daemon
+        /// restart, or its host port taken meanwhile. Remove it (keeping the brain) and create
+        /// it again; retrying the start alone does not help.
+        case stale = "StaleRuntime"
         /// The runtime (dockerd, the file system) cannot be reached or refused; retry.
         case unavailable = "RuntimeUnavailable"
         /// The runtime refused the request for a reason retrying will not fix by itself

@@ -127,6 +127,39 @@ struct ControllerIntegrationTests {
         }
     }
 
+    @Test("a sleeping engine whose host port was taken meanwhile wakes on a new container and port, brain kept, no restart counted")
+    func wakeWithPortTaken() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let engine = try await w.engine(try await w.product(), "squatted")
+            try await w.running(w.controller()) {
+                let ready = try await w.waitReady(engine.id)
+                let url = try #require(ready.status.url)
+                let key = try #require(w.keys.key(for: ready))
+                #expect(try await w.execute(url, key: key, message: "before the squat") == 200)
+                let (_, before) = try await w.export(url, key: key)
+                _ = try await w.setState(ready, .asleep)
+                try await w.waitPhase(engine.id, .sleeping)
+                let port = try #require(URLComponents(string: url)?.port)
+                let squatter = try PortSquatter(port: port)
+                // Docker's own words, straight from a start on the squatted port.
+                let code = await { () async -> DriverError.Code? in
+                    do { try await w.driver.start(engine.id); return nil } catch { return (error as? DriverError)?.code }
+                }()
+                #expect(code == .stale, "a start whose port is taken is StaleRuntime")
+                let woken = try await w.setState(ready, .awake)
+                let after = try await w.waitReady(woken.id)
+                let newURL = try #require(after.status.url)
+                #expect(newURL != url, "a new port")
+                #expect(after.status.restartCount == 0, "recreating is not a crash restart")
+                let (_, exported) = try await w.export(newURL, key: key)
+                #expect(exported == before, "brain kept")
+                #expect(try await w.audit(engine.id, .wake).count == 1)
+                withExtendedLifetime(squatter) {}
+            }
+        }
+    }
+
     @Test("an idle engine is put to sleep by the sweeper (a desired-state write, audited) and its container stops")
     func idleSleep() async throws {
         try await ControllerWorld.with { worlds in

@@ -5,6 +5,9 @@ import Foundation
 import Logging
 import NIOCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import TestSupport
 @testable import Drivers
 
@@ -31,7 +34,7 @@ struct ControllerWorld: Sendable {
     static func with(replicas: Int = 1, _ body: @Sendable ([ControllerWorld]) async throws -> Void) async throws {
         let runID = TestEnvironment.runID()
         let block = nextBlock.withLock { v in v += 1; return v }
-        let base = 50000 + (block % 40) * 100
+        let base = 30000 + (block % 20) * 100  // below the ephemeral range, see DriverHarness
         let driver = DockerDriver(configuration: .init(socketPath: try TestEnvironment.dockerSocket(), portRange: base...(base + 99), scopeLabels: ["bap.test-run": runID]))
         let keys = EngineKeyDeriver(keyring: try MasterKeyring(parsing: MasterKeyring.generateKeyText()))
         let image = try TestEnvironment.engineImage()
@@ -149,4 +152,29 @@ struct ControllerWorld: Sendable {
     func audit(_ id: UUID, _ action: AuditAction) async throws -> [AuditEntry] {
         try await store.audit(AuditQuery(engineID: id, action: action, limit: 100)).sorted { $0.timestamp < $1.timestamp }
     }
+}
+
+/// A listening socket on a host port, held by the test (as another program would hold it):
+/// bound on 0.0.0.0, so any publish address of that port clashes with it.
+final class PortSquatter: Sendable {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1  // the engine's last connections may linger in TIME_WAIT
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr = in_addr(s_addr: INADDR_ANY)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 1) == 0 else {
+            close(fd)
+            throw DriverError(.unavailable, "could not hold port \(port): errno \(errno)")
+        }
+    }
+
+    deinit { close(fd) }
 }

@@ -30,9 +30,12 @@ struct DriverHarness: Sendable {
         let runID = TestEnvironment.runID()
         let block = nextBlock.withLock { blocks in blocks[kind, default: -1] += 1; return blocks[kind] ?? 0 }
         // Another test process (a parallel scripts/test) gets other blocks most of the time;
-        // the drivers' bind probe covers the rest.
-        let spread = Int(getpid() % 8) * 480
-        let base = (kind == .docker ? 41000 : 45000) + spread + (block % 12) * 40
+        // the drivers' bind probe covers the rest. All test ports stay below Linux's ephemeral
+        // range (32768–60999): an outgoing connection of this very process (a health probe, a
+        // pooled Postgres connection) can hold any port in it, and Docker's bind of a port
+        // reserved seconds earlier then fails with "address already in use".
+        let spread = Int(getpid() % 4) * 480
+        let base = (kind == .docker ? 26000 : 28000) + spread + (block % 12) * 40
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("bap-drivers-\(runID)").path
         return try DriverHarness(kind: kind, runID: runID, portRange: base...(base + 39), processRoot: root)
     }
@@ -103,6 +106,8 @@ struct DriverHarness: Sendable {
         do {
             try await body(harness)
         } catch {
+            // The description is the safe summary; the runtime's own words are in the detail.
+            if let driverError = error as? DriverError { print("\(kind) driver error detail: \(driverError.detail)") }
             await harness.cleanUp()
             throw error
         }

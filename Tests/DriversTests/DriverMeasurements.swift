@@ -41,7 +41,7 @@ struct DriverMeasurements {
         let image = try TestEnvironment.engineImage()
         for round in 0..<Self.rounds {
             let name = "bap-raw-\(TestEnvironment.runID())"
-            let port = 49100 + round
+            let port = 25100 + round
             let body = RawCreate(image: image, port: port)
             _ = try await samples.time("create") { try await client.send(.POST, "/containers/create", query: [("name", name)], body: body) }
             try await samples.time("start→healthy") {
@@ -63,7 +63,7 @@ struct DriverMeasurements {
         var samples = Samples()
         for round in 0..<Self.rounds {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bap-raw-\(TestEnvironment.runID())")
-            let port = 49200 + round
+            let port = 25200 + round
             let environment = ["PORT": String(port), "BIND_ADDRESS": "127.0.0.1", "DATA_DIR": directory.path, "ENGINE_API_KEY": "k"]
             let binary = try TestEnvironment.engineBinary()
             let pid = try await samples.time("start→healthy") {

@@ -34,6 +34,16 @@ struct DriverPieceTests {
         #expect(DockerEventStream.event(from: #"{"Action":"die","Actor":{"Attributes":{}}}"#) == nil)
     }
 
+    @Test("Docker's start failures that only a new container fixes are told apart from the rest")
+    func cannotStartInPlace() {
+        // Shapes seen here: after a dockerd restart, and with the published port held elsewhere.
+        #expect(DockerDriver.cannotStartInPlace(#"{"message":"failed to create task for container: task 3f2a…: already exists: unknown"}"#))
+        #expect(DockerDriver.cannotStartInPlace(#"{"message":"driver failed programming external connectivity on endpoint bap-x: Error starting userland proxy: listen tcp4 127.0.0.1:9001: bind: address already in use"}"#))
+        #expect(DockerDriver.cannotStartInPlace(#"{"message":"Bind for 127.0.0.1:9001 failed: port is already allocated"}"#))
+        #expect(!DockerDriver.cannotStartInPlace(#"{"message":"OCI runtime create failed: cgroup busy"}"#))
+        #expect(!DockerDriver.cannotStartInPlace(#"{"message":"container is paused"}"#))
+    }
+
     @Test("Docker times parse with nanoseconds; the zero time is nil")
     func dockerTimes() throws {
         let date = try #require(DockerTime.parse("2026-11-29T17:03:15.123456789Z"))

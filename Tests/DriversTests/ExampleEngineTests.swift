@@ -26,7 +26,7 @@ struct ExampleEngineTests {
 
     @Test("a missing or wrong key gets 401 INVALID_KEY; /health needs none")
     func keyCheck() async throws {
-        try await withEngine(port: 49011) { url in
+        try await withEngine(port: 25011) { url in
             #expect(await EngineHTTP.isHealthy(url))
             let none = try await EngineHTTP.get(url + "/memory/export")
             #expect(none.status == 401 && none.body.contains(#""error":"INVALID_KEY""#))
@@ -38,7 +38,7 @@ struct ExampleEngineTests {
 
     @Test("execute streams started, deltas, completed; replay resumes after an id")
     func sseOrder() async throws {
-        try await withEngine(port: 49012) { url in
+        try await withEngine(port: 25012) { url in
             let reply = try await EngineHTTP.post(url + "/execute", key: "k-test", json: #"{"message":"one two three","task_id":"t-9"}"#)
             #expect(reply.status == 200)
             let events = reply.body.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
@@ -56,7 +56,7 @@ struct ExampleEngineTests {
 
     @Test("ENGINE_UNREADY=1 makes /health answer 503 with a status other than ok")
     func unready() async throws {
-        try await withEngine(port: 49013, env: ["ENGINE_UNREADY": "1"]) { url in
+        try await withEngine(port: 25013, env: ["ENGINE_UNREADY": "1"]) { url in
             let health = try await EngineHTTP.get(url + "/health")
             #expect(health.status == 503 && !health.body.contains(#""status":"ok""#))
         }

@@ -32,7 +32,7 @@ final class ServerProcess: @unchecked Sendable {
         databaseURL = admin[..<slash] + "/" + database
         let n = Self.counter.next()
         port = 18600 + n
-        enginePorts = (47000 + n * 100)...(47000 + n * 100 + 99)
+        enginePorts = (19000 + n * 100)...(19000 + n * 100 + 99)  // below the ephemeral range
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("bap-e2e-\(runID).log").path
     }
 

@@ -14,7 +14,7 @@ extension Reconciler {
                     // The planner plans `create` only with a runtime spec.
                     guard let runtime else { return StatusRules.Failure(reason: "InvalidSpec", message: "No runtime spec.", terminal: true) }
                     _ = try await driver.create(runtime)
-                case .start: try await driver.start(id)
+                case .start: try await start(id, runtime: runtime)
                 case .stop(let grace): try await driver.stop(id, grace: grace)
                 case .pause: try await driver.pause(id)
                 case .unpause: try await driver.unpause(id)
@@ -27,11 +27,26 @@ extension Reconciler {
         return nil
     }
 
+    /// A container that cannot start in place (a task left by a dockerd restart, its port
+    /// taken) is recreated at once, brain kept: it is the same start, not a crash, so it costs
+    /// no restart attempt and no backoff.
+    private func start(_ id: UUID, runtime: RuntimeSpec?) async throws(DriverError) {
+        do {
+            try await driver.start(id)
+        } catch where error.code == .stale && runtime != nil {
+            guard let runtime else { throw error }
+            logger.notice("engine cannot start in place; recreating it (brain kept)", metadata: ["engine": "\(id)", "detail": "\(error.detail.prefix(200))"])
+            try await driver.remove(id, keepBrain: true)
+            _ = try await driver.create(runtime)
+            try await driver.start(id)
+        }
+    }
+
     static func classify(_ error: DriverError) -> StatusRules.Failure {
         switch error.code {
         case .imageNotFound, .rejected:
             StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: true)
-        case .portExhausted, .unavailable, .notFound, .conflict:
+        case .portExhausted, .unavailable, .notFound, .conflict, .stale:
             StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: false)
         }
     }

@@ -2,16 +2,34 @@ import Foundation
 
 extension DockerDriver {
     /// 204 started, 304 running already: success. 404: `.notFound`. A paused engine is unpaused.
+    /// A container that cannot start in place (see `cannotStartInPlace`) is retried once after
+    /// 300 ms, then reported `.stale` so the controller recreates it.
     public func start(_ engineID: UUID) async throws(DriverError) {
-        let reply = try await client.send(.POST, "/containers/\(DockerLabels.containerName(engineID))/start")
+        let path = "/containers/\(DockerLabels.containerName(engineID))/start"
+        var reply = try await client.send(.POST, path)
+        if reply.status == 500, Self.cannotStartInPlace(reply.text) {
+            logger.debug("start failed in place, retrying once", metadata: ["engine": "\(engineID)", "detail": "\(reply.text.prefix(200))"])
+            try? await Task.sleep(for: .milliseconds(300))
+            reply = try await client.send(.POST, path)
+        }
         let paused = reply.text.localizedCaseInsensitiveContains("paused")
         switch reply.status {
         case 204, 304: return
         case 409 where paused, 500 where paused:
             try await unpause(engineID)
+        case 500 where Self.cannotStartInPlace(reply.text):
+            throw DriverError(.stale, "The engine's container cannot start in place; it must be recreated.", detail: "start container: HTTP 500: \(reply.text.prefix(500))")
         default:
             throw failure(reply, "start container")
         }
+    }
+
+    /// Docker's words for a container whose start cannot succeed until it is recreated: after a
+    /// dockerd restart containerd can still hold the old task ("task … already exists"); a
+    /// published host port taken since the create ("address already in use", "port is already
+    /// allocated") is fixed only by a new port, i.e. a new container.
+    static func cannotStartInPlace(_ text: String) -> Bool {
+        text.contains("already exists") || text.contains("address already in use") || text.contains("port is already allocated")
     }
 
     /// SIGTERM, SIGKILL after `grace` (rounded up to whole seconds, Docker's unit). 304 stopped
