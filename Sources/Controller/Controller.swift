@@ -106,16 +106,20 @@ public struct Controller: Service {
         }
     }
 
-    /// Gauges every few seconds: queue depth, breaker, engines by phase.
+    /// Gauges every few seconds: queue depth, breaker, engines by phase. A breaker transition
+    /// is also an audit row (`restart_breaker`), so `/status` on any replica shows it; a new
+    /// leader starts from the last row and closes a breaker its predecessor left open.
     func report(_ queue: WorkQueue<UUID, ContinuousClock>, _ prober: HealthProber) async {
-        var wasHeld = false
+        var wasHeld = (try? await store.audit(AuditQuery(action: .restartBreaker, limit: 1)).first?.metadata["state"] == "open") ?? false
         while !Task.isCancelled {
             metrics.queueDepth(await queue.depth)
             let held = await prober.restartsHeld
             metrics.breaker(open: held)
             if held != wasHeld {
-                logger.warning(held ? "restart circuit breaker open: holding restarts" : "restart circuit breaker closed")
-                wasHeld = held
+                let failing = await prober.failingCount, tracked = await prober.trackedCount
+                logger.warning(held ? "restart circuit breaker open: holding restarts" : "restart circuit breaker closed", metadata: ["failing": "\(failing)", "tracked": "\(tracked)"])
+                let row = AuditEntry(timestamp: now(), action: .restartBreaker, metadata: ["state": held ? "open" : "closed", "failing": String(failing), "tracked": String(tracked)])
+                if (try? await store.appendAudit([row])) != nil { wasHeld = held }
             }
             if let counts = try? await store.phaseCounts(productID: nil) {
                 metrics.phases(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))

@@ -46,13 +46,19 @@ struct WatchAndFleetTests {
 
     @Test("/status counts by status with health; /metrics is JSON with a key and Prometheus text without")
     func statusAndMetrics() async throws {
-        try await Harness.make().run { client in
+        let harness = try await Harness.make()
+        try await harness.run { client in
             let p = try await client.register("bap")
             _ = try await client.call(.post, "/engines/provision", platformKey: p.key, json: #"{"user_id":"u"}"#)
             _ = try await client.call(.post, "/engines/u/admit", platformKey: p.key)
             let status = try await client.call(.get, "/status", platformKey: p.key).jsonObject()
             #expect(status["total"] as? Int == 1 && status["health"] as? String == "ok" && status["unhealthy_count"] as? Int == 0)
             #expect((status["by_status"] as? [String: Int])?["running"] == 1)
+            #expect((status["restart_breaker"] as? [String: Any])?["open"] as? Bool == false)
+            // The controller's leader records breaker transitions; /status shows the last one.
+            try await harness.store.appendAudit([AuditEntry(timestamp: Date(), action: .restartBreaker, metadata: ["state": "open", "failing": "9", "tracked": "10"])])
+            let held = try await client.call(.get, "/status", admin: true).jsonObject()["restart_breaker"] as? [String: Any]
+            #expect(held?["open"] as? Bool == true && held?["failing_engines"] as? Int == 9 && held?["probed_engines"] as? Int == 10 && held?["since"] is String)
             let json = try await client.call(.get, "/metrics", platformKey: p.key).jsonObject()
             #expect(json["provisions_1h"] as? Int == 1 && json["total_provisions"] as? Int == 1)
             let text = try await client.call(.get, "/metrics")

@@ -36,7 +36,8 @@ struct FleetRoutes: Sendable {
         case .admin: try await env.store.phaseCounts(productID: nil)
         case .product(let product): try await env.store.phaseCounts(productID: product.id)
         }
-        return try JSONWire.response(StatusResponse(counts: counts))
+        let breaker = try await env.store.audit(AuditQuery(action: .restartBreaker, limit: 1)).first
+        return try JSONWire.response(StatusResponse(counts: counts, breaker: breaker))
     }
 
     /// With `X-Platform-Key`: the original's JSON for that product, computed from the audit

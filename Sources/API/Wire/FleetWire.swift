@@ -7,12 +7,15 @@ struct StatusResponse: Encodable, Sendable {
     var by_status: [String: Int]
     var health: String
     var unhealthy_count: Int
+    /// The fleet restart circuit breaker, from the controller's last `restart_breaker` row.
+    var restart_breaker: RestartBreakerStatus
 
     /// `ok`: nothing failed; `critical`: at least `criticalShare` of the engines failed;
     /// `degraded`: anything between. [INFERRED] the original says only "a high %": we use 25 %.
     static let criticalShare = 0.25
 
-    init(counts: [EnginePhase: Int]) {
+    init(counts: [EnginePhase: Int], breaker: AuditEntry?) {
+        restart_breaker = RestartBreakerStatus(breaker)
         by_status = Dictionary(uniqueKeysWithValues: EnginePhase.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
         total = counts.values.reduce(0, +)
         unhealthy_count = counts[.failed] ?? 0
@@ -23,6 +26,22 @@ struct StatusResponse: Encodable, Sendable {
         } else {
             health = "degraded"
         }
+    }
+}
+
+/// Open: more than half of the probed engines failed at once, so automatic restarts are held.
+struct RestartBreakerStatus: Encodable, Sendable {
+    var open: Bool
+    /// When it last opened or closed; nil when it never opened.
+    var since: Date?
+    var failing_engines: Int?
+    var probed_engines: Int?
+
+    init(_ row: AuditEntry?) {
+        open = row?.metadata["state"] == "open"
+        since = row?.timestamp
+        failing_engines = row?.metadata["failing"].flatMap { Int($0) }
+        probed_engines = row?.metadata["tracked"].flatMap { Int($0) }
     }
 }
 

@@ -85,6 +85,7 @@ public actor HealthProber {
     }
 
     public var trackedCount: Int { targets.count }
+    public var failingCount: Int { failing.count }
 
     /// The fleet circuit breaker: true when more than the threshold share of tracked engines
     /// (and at least `breakerMinimum`) is failing at once. Restarts are held while it is open,

@@ -71,6 +71,9 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Expres
     public static let rotatePlatformKey: AuditAction = "rotate_platform_key"
     public static let specUpdate: AuditAction = "spec_update"
     public static let garbageCollect: AuditAction = "garbage_collect"
+    /// The fleet restart circuit breaker opened or closed (metadata `state`: open|closed,
+    /// `failing`, `tracked`); written by the leader, read by `/status`.
+    public static let restartBreaker: AuditAction = "restart_breaker"
 }
 
 /// A filter over the audit log. Every field narrows; `nil` means any.

@@ -17,6 +17,9 @@ struct StatusCommand: AsyncParsableCommand {
             if output == .json { print(String(decoding: answer.body, as: UTF8.self)); return 0 }
             let status = try api.decode(FleetStatus.self, answer.body)
             print("Health:   \(status.health) (\(status.unhealthy_count) failed)")
+            if let breaker = status.restart_breaker, breaker.open {
+                print("Restarts: HELD by the circuit breaker since \(breaker.since ?? "?") (\(breaker.failing_engines ?? 0) of \(breaker.probed_engines ?? 0) probed engines failing)")
+            }
             print("Engines:  \(status.total)")
             for phase in EnginePhase.allCases { print("  \(phase.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))\(status.by_status[phase.rawValue] ?? 0)") }
             return 0

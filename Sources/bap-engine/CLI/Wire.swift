@@ -81,4 +81,12 @@ struct FleetStatus: Codable, Sendable {
     var by_status: [String: Int]
     var health: String
     var unhealthy_count: Int
+    var restart_breaker: Breaker?
+
+    struct Breaker: Codable, Sendable {
+        var open: Bool
+        var since: String?
+        var failing_engines: Int?
+        var probed_engines: Int?
+    }
 }
