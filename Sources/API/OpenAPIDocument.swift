@@ -89,7 +89,9 @@ public enum OpenAPIDocument {
             case .some("text"): ["text/plain": ["schema": ["type": "string"]]]
             // One SSE event as parsed: `id` (revision), `event` (`engine` | `deleted`), `data` (JSON text).
             case .some("sse"): ["text/event-stream": ["schema": ["type": "object", "properties": ["id": ["type": "string"], "event": ["type": "string", "enum": ["engine", "deleted"]], "data": ["type": "string"]]]]]
-            case .some("yaml"): ["application/yaml": ["schema": ["type": "string"]]]
+            // A YAML stream: zero or more fleet documents (`kind: Product`, `kind: Engine`), so
+            // parsed it is nothing, one mapping, or several; no one JSON type describes it.
+            case .some("yaml"): ["application/yaml": ["schema": ["description": "A YAML stream of fleet documents (kind: Product, kind: Engine); empty when nothing matches."]]]
             case .some("document"): ["application/json": ["schema": ["type": "object"]]]
             case .some("Metrics"): ["application/json": ["schema": OpenAPISchemas.ref("Metrics")], "text/plain": ["schema": ["type": "string"]]]
             case .some(let name): ["application/json": ["schema": OpenAPISchemas.ref(name)]]

@@ -1,3 +1,5 @@
+import DesiredState
+
 /// The component schemas of the OpenAPI document: every request and response body, written
 /// to match the `Wire/*` types field for field (the OpenAPI test checks real responses).
 enum OpenAPISchemas {
@@ -20,6 +22,11 @@ enum OpenAPISchemas {
         o["nullable"] = true
         return .object(o)
     }
+    /// What `Identifiers` accepts, as far as a schema can say it (the byte limit is an upper
+    /// bound in characters; control characters are refused).
+    static let userID: JSONValue = ["type": "string", "minLength": 1, "maxLength": .number(Double(Identifiers.maxUserIDBytes)), "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]+$"]
+    static let slug: JSONValue = ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"]
+    static let displayName: JSONValue = ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"]
     static func array(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
     static func enumeration(_ values: [String]) -> JSONValue { ["type": "string", "enum": .array(values.map { .string($0) })] }
     static let phases = enumeration(["provisioning", "running", "sleeping", "stopped", "failed", "destroying"])
@@ -29,7 +36,7 @@ enum OpenAPISchemas {
 
     static let legacy: [String: JSONValue] = [
         "Error": object(["error": object(["code": string, "message": string])]),
-        "ProvisionRequest": object(["user_id": string, "engine_version": string], required: ["user_id"]),
+        "ProvisionRequest": object(["user_id": userID, "engine_version": string], required: ["user_id"]),
         "ProvisionResponse": object(["engine_id": string, "user_id": string, "status": string, "url": nullable(string), "api_key": string]),
         "LegacyEngine": object([
             "engine_id": string, "user_id": string, "status": phases, "url": nullable(string), "api_key": string,
@@ -47,7 +54,7 @@ enum OpenAPISchemas {
         "Status": object(["total": integer, "by_status": counts, "health": enumeration(["ok", "degraded", "critical"]), "unhealthy_count": integer, "restart_breaker": ref("RestartBreaker")]),
         "RestartBreaker": object(["open": boolean, "since": dateTime, "failing_engines": integer, "probed_engines": integer], required: ["open"]),
         "Metrics": object(["provisions_1h": integer, "crashes_1h": integer, "restarts_1h": integer, "avg_boot_ms": integer, "total_provisions": integer, "total_destroys": integer]),
-        "RegisterRequest": object(["slug": string, "display_name": string, "policy": ref("Policy")], required: ["slug", "display_name"]),
+        "RegisterRequest": object(["slug": slug, "display_name": displayName, "policy": ref("Policy")], required: ["slug", "display_name"]),
         "RegisterResponse": object(["product_id": string, "slug": string, "platform_api_key": string]),
         "PolicyRequest": object(["policy": ref("Policy")]),
         "PolicyResponse": object(["policy": ref("Policy")]),

@@ -454,8 +454,52 @@ def case_readonly_root():
         subprocess.run(f"umount {ro}", shell=True)
 
 
+def case_breaker():
+    """90 % of engines stop answering at once (SIGSTOP from the host: the container still runs,
+    the process answers nothing): the fleet circuit breaker holds restarts, /status shows it,
+    and once they answer again everything is Ready without a restart."""
+    n = 20 if SHORT else 50
+    frozen_n = n * 9 // 10
+    url = fresh_database("chaos_breaker")
+    s = Server("breaker", ORCH_DATABASE_URL=url, ORCH_HEALTH_CHECK_INTERVAL_S=1, ORCH_HEALTH_CHECK_TIMEOUT_S=1,
+               ORCH_HEALTH_MAX_FAILURES=2).start()
+    s.apply(product_yaml("chaos-brk") + engine_set("chaos-brk", "b-", n))
+    up = wait_until(lambda: s.phases("chaos-brk").get("running", 0) == n, 180 if SHORT else 400, 1)
+    frozen = [c["Id"] for c in managed_containers()][:frozen_n]
+    t0 = time.time()
+    for cid in frozen:
+        docker("POST", f"/containers/{cid}/kill?signal=SIGSTOP")
+
+    def breaker():
+        status, body = call("GET", s.url + "/status")
+        return body.get("restart_breaker", {}) if status == 200 and isinstance(body, dict) else {}
+
+    opened = wait_until(lambda: breaker().get("open") is True, 30, 0.25)
+    t_open = time.time() - t0
+    shown = breaker()
+    time.sleep(15)  # 15 liveness windows: every frozen engine would have been restarted several times
+    t_thaw = time.time()
+    for cid in frozen:
+        docker("POST", f"/containers/{cid}/kill?signal=SIGCONT")
+    closed = wait_until(lambda: breaker().get("open") is False, 30, 0.25)
+    recovered = wait_until(lambda: sum(1 for e in s.engines("chaos-brk") if e["status"]["phase"] == "running"
+                                       and any(c["type"] == "Ready" and c["status"] == "True" for c in e["status"].get("conditions", []))) == n, 60, 0.5)
+    t_recovered = time.time() - t_thaw
+    events = docker_events(t0, time.time())
+    starts = sum(1 for e in events if e.get("status") == "start")
+    _, audit = call("GET", f"{s.url}/v1/audit?action=auto_restart_start&limit=1000")
+    restarts = len(audit.get("entries", [])) if isinstance(audit, dict) else -1
+    ok = up and opened and closed and recovered and starts <= n // 10 and 0 <= restarts <= n // 10
+    report(ok, f"{frozen_n} of {n} engines stop answering at once",
+           f"breaker open after {t_open:.1f}s (status showed {shown}); held 15 s: {restarts} auto restarts, {starts} container starts; "
+           f"closed={closed}, all {n} Ready again {t_recovered:.1f}s after they answered")
+    s.stop()
+    remove_all_containers()
+
+
 CASES = {"kill9": case_kill9, "crashloop": case_crashloop, "postgres": case_postgres_restart,
-         "leader": case_leader, "dockerd": case_dockerd_restart, "readonly": case_readonly_root}
+         "leader": case_leader, "dockerd": case_dockerd_restart, "readonly": case_readonly_root,
+         "breaker": case_breaker}
 
 if __name__ == "__main__":
     wanted = sys.argv[1:] or list(CASES)
