@@ -130,4 +130,49 @@ struct ProductFlowTests {
             #expect(Set(names).count == names.count)
         }
     }
+
+    @Test("the rate limit is exact across two server processes on one database")
+    func rateLimitAcrossReplicas() async throws {
+        try await ServerProcess.with { a in
+            let b = a.replica()
+            try await b.start()
+            defer { b.stop() }
+            let admin = HTTPJSON(base: a.base, headers: [("X-Admin-Key", a.adminKey)])
+            let rpm = 20
+            let registered = try await admin.call("POST", "/products/register", json: #"{"slug":"rl-\#(a.runID)","display_name":"RL","policy":{"rate_limit_rpm":\#(rpm),"auto_provision":false}}"#)
+            let key = try #require(registered.string("platform_api_key"), "\(registered.raw)")
+            let servers = [a, b].map { HTTPJSON(base: $0.base, headers: [("X-Platform-Key", key)]) }
+            for server in servers { #expect(try await server.call("GET", "/status").status == 200) }  // warm pools: a fair race
+            // 60 admits at once, alternating between the two processes. A bucket per process
+            // would let 2 × rpm through; a shared one exactly rpm, plus what refilled meanwhile.
+            let clock = ContinuousClock()
+            let started = clock.now
+            let replies = try await withThrowingTaskGroup(of: Admitted.self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        let reply = try await servers[i % 2].call("POST", "/engines/nobody/admit")
+                        return Admitted(server: i % 2, status: reply.status, code: reply.object("error")?["code"] as? String,
+                                        retryAfter: reply.headers.contains { $0.0.lowercased() == "retry-after" })
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let elapsed = started.duration(to: clock.now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let refilled = Int(seconds * Double(rpm) / 60)
+            let passed = replies.filter { $0.status != 429 }
+            let limited = replies.filter { $0.status == 429 }
+            print("rate limit across 2 processes: \(passed.count) of 60 passed (rpm \(rpm), \(refilled) refilled in \(elapsed)); per process \([0, 1].map { s in passed.filter { $0.server == s }.count })")
+            #expect(replies.allSatisfy { $0.status < 500 }, "\(replies.map(\.status))")
+            #expect(passed.count >= rpm && passed.count <= rpm + refilled, "exactly the bucket, shared by both processes")
+            #expect(limited.allSatisfy { $0.code == "RATE_LIMITED" && $0.retryAfter })
+        }
+    }
+
+    struct Admitted: Sendable {
+        var server: Int
+        var status: Int
+        var code: String?
+        var retryAfter: Bool
+    }
 }

@@ -11,8 +11,8 @@ import TestSupport
 /// can read (to prove no key was logged).
 final class ServerProcess: @unchecked Sendable {
     let port: Int
-    let adminKey = "ak-e2e-" + UUID().uuidString
-    let masterKey = MasterKeyring.generateKeyText()
+    let adminKey: String
+    let masterKey: String
     let databaseURL: String
     let database: String
     let logPath: String
@@ -25,6 +25,8 @@ final class ServerProcess: @unchecked Sendable {
     private static let counter = LockedCounter()
 
     init() throws {
+        adminKey = "ak-e2e-" + UUID().uuidString
+        masterKey = MasterKeyring.generateKeyText()
         let admin = try TestEnvironment.postgresURL()
         runID = TestEnvironment.runID()
         database = "bap_e2e_\(runID)"
@@ -35,6 +37,22 @@ final class ServerProcess: @unchecked Sendable {
         enginePorts = (19000 + n * 100)...(19000 + n * 100 + 99)  // below the ephemeral range
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("bap-e2e-\(runID).log").path
     }
+
+    /// A second replica of the same deployment: same database, keys, Docker scope and engine
+    /// ports; its own HTTP port and log. The caller starts and stops it (the first server's
+    /// `with` cleans up the shared database and containers).
+    private init(replicaOf other: ServerProcess) {
+        adminKey = other.adminKey
+        masterKey = other.masterKey
+        runID = other.runID
+        database = other.database
+        databaseURL = other.databaseURL
+        enginePorts = other.enginePorts
+        port = 18600 + Self.counter.next()
+        logPath = other.logPath + ".replica-\(port)"
+    }
+
+    func replica() -> ServerProcess { ServerProcess(replicaOf: self) }
 
     var base: String { "http://127.0.0.1:\(port)" }
 
