@@ -5,9 +5,6 @@ import Foundation
 import Logging
 import NIOCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 import TestSupport
 @testable import Drivers
 
@@ -152,29 +149,4 @@ struct ControllerWorld: Sendable {
     func audit(_ id: UUID, _ action: AuditAction) async throws -> [AuditEntry] {
         try await store.audit(AuditQuery(engineID: id, action: action, limit: 100)).sorted { $0.timestamp < $1.timestamp }
     }
-}
-
-/// A listening socket on a host port, held by the test (as another program would hold it):
-/// bound on 0.0.0.0, so any publish address of that port clashes with it.
-final class PortSquatter: Sendable {
-    let fd: Int32
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var reuse: Int32 = 1  // the engine's last connections may linger in TIME_WAIT
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr = in_addr(s_addr: INADDR_ANY)
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard fd >= 0, bound == 0, listen(fd, 1) == 0 else {
-            close(fd)
-            throw DriverError(.unavailable, "could not hold port \(port): errno \(errno)")
-        }
-    }
-
-    deinit { close(fd) }
 }

@@ -97,6 +97,25 @@ struct DriverConformanceTests {
         }
     }
 
+    @Test("a start whose host port was taken since the create is StaleRuntime; a recreate gets a free port", arguments: DriverKind.allCases)
+    func portTakenSinceCreate(kind: DriverKind) async throws {
+        try await DriverHarness.with(kind) { h in
+            let spec = try h.spec()
+            let url = try #require(try await h.driver.create(spec).url)
+            let port = try #require(URLComponents(string: url)?.port)
+            let squatter = try PortSquatter(port: port)
+            let code = await errorCode { try await h.driver.start(spec.engineID) }
+            #expect(code == .stale)
+            try await h.driver.remove(spec.engineID, keepBrain: true)
+            let again = try await h.driver.create(spec)
+            let newURL = try #require(again.url)
+            #expect(newURL != url, "the taken port is skipped")
+            try await h.driver.start(spec.engineID)
+            try await eventually("healthy on the new port") { await EngineHTTP.isHealthy(newURL) }
+            withExtendedLifetime(squatter) {}
+        }
+    }
+
     @Test("an engine killed from outside shows up in events() (time printed; goal under a second)", arguments: DriverKind.allCases)
     func killedFromOutside(kind: DriverKind) async throws {
         try await DriverHarness.with(kind) { h in

@@ -9,6 +9,11 @@ extension ProcessDriver {
         case .paused: return try await unpause(engineID)
         case .created, .exited, .removing: break
         }
+        // The port was free at create; if something took it since, this engine would start,
+        // fail to listen and exit: a crash loop a new port (a recreate) fixes at once.
+        guard PortProbe.isFree(metadata.port, address: configuration.bindAddress) else {
+            throw DriverError(.stale, "The engine's port is taken; it must be recreated.", detail: "port \(metadata.port) on \(configuration.bindAddress) is in use")
+        }
         if let old = metadata.pid { await reaper.forget(old) }
         let pid = try ProcessSpawner.spawn(
             executable: metadata.executable, arguments: configuration.arguments,
