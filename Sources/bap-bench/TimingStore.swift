@@ -19,6 +19,12 @@ final class TimingStore: Store {
         return record
     }
 
+    /// A batch's latency counts once per write in it: each writer waited that long.
+    func writeStatuses(_ writes: [StatusWrite]) async throws {
+        let (_, took) = try await timed { try await inner.writeStatuses(writes) }
+        statusWrites.withLock { l in for _ in writes { l.record(took) } }
+    }
+
     func run() async throws { try await inner.run() }
     func migrate() async throws { try await inner.migrate() }
     func createProduct(_ product: Product) async throws -> Product { try await inner.createProduct(product) }

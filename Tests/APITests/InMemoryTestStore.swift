@@ -128,6 +128,9 @@ actor InMemoryTestStore: Store {
         engine.status = status
         return bump(engine, .status)
     }
+    func writeStatuses(_ writes: [StatusWrite]) async throws {
+        for write in writes { _ = try await writeStatus(engineID: write.engineID, status: write.status) }
+    }
     func appendAudit(_ entries: [AuditEntry]) async throws {
         for var entry in entries {
             entry.id = Int64(auditLog.count + 1)

@@ -34,6 +34,35 @@ extension StoreConformance {
         }
     }
 
+    @Test("a batch of status writes is one transaction: absent and unchanged skipped, last wins, consecutive revisions", arguments: StoreKind.allCases)
+    func statusBatch(kind: StoreKind) async throws {
+        try await StoreFactory.withStore(kind) { store in
+            let demo = try await Self.product(store)
+            let a = try await Self.engine(store, demo, "a")
+            let b = try await Self.engine(store, demo, "b")
+            let c = try await Self.engine(store, demo, "c")
+            let before = try await store.currentRevision()
+            let running = EngineStatus(phase: .running)
+            try await store.writeStatuses([
+                StatusWrite(engineID: b.id, status: EngineStatus(phase: .failed)),
+                StatusWrite(engineID: UUID(), status: running),  // absent: skipped
+                StatusWrite(engineID: a.id, status: running),
+                StatusWrite(engineID: c.id, status: c.status),  // unchanged: no revision
+                StatusWrite(engineID: b.id, status: running),  // b again: the last wins
+            ])
+            let changes = try await store.changes(since: before, limit: 10)
+            #expect(changes.map(\.revision) == [before + 1, before + 2])
+            #expect(changes.map(\.engineID) == [b.id, a.id], "in the order given, each engine once")
+            #expect(changes.allSatisfy { $0.kind == .status })
+            #expect(try await store.engine(id: a.id)?.status == running)
+            #expect(try await store.engine(id: b.id)?.status == running)
+            #expect(try await store.engine(id: c.id)?.revision == c.revision)
+            #expect(try await store.engine(id: b.id)?.generation == b.generation, "status never bumps generation")
+            try await store.writeStatuses([])
+            #expect(try await store.currentRevision() == before + 2)
+        }
+    }
+
     @Test("waitForChange returns as soon as a change commits, or at the timeout", arguments: StoreKind.allCases)
     func waitForChange(kind: StoreKind) async throws {
         try await StoreFactory.withStores(kind, count: 2) { stores in

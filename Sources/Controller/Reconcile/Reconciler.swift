@@ -10,7 +10,8 @@ import Logging
 /// 3. plan (pure: `Planner`);
 /// 4. act: each step idempotent, stop at the first error;
 /// 5. finalize a deletion (the row goes only after the runtime is gone);
-/// 6. write status (skipped when nothing changed) and audit what was done.
+/// 6. write status (skipped when nothing changed; group-committed with other workers' writes,
+///    see `StatusBatcher`) and audit what was done.
 ///
 /// It decides nothing itself and keeps no state between calls: a crash at any point is
 /// repaired by the next reconcile of the same key.
@@ -24,6 +25,7 @@ public struct Reconciler: Sendable {
     let metrics: ControllerMetrics
     let now: @Sendable () -> Date
     let logger: Logger
+    let statuses: StatusBatcher
 
     public init(
         store: any Store, driver: any EngineDriver, prober: HealthProber, products: ProductCache,
@@ -39,6 +41,7 @@ public struct Reconciler: Sendable {
         self.metrics = metrics
         self.now = now
         self.logger = logger
+        self.statuses = StatusBatcher(store: store)
     }
 
     public func reconcile(_ id: UUID) async -> ReconcileResult {
@@ -114,7 +117,7 @@ public struct Reconciler: Sendable {
             engine: engine, observed: after, health: healthAfter, plan: plan, failure: failure, restartsHeld: held, now: now()
         )
         if status != engine.status {
-            try await store.writeStatus(engineID: id, status: status)
+            try await statuses.write(id, status)
             recordTransitions(engine: engine, status: status)
         }
         if failure == nil, plan.audit.contains(.autoRestartStart) { metrics.restarted() }

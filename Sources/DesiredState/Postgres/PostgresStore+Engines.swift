@@ -95,6 +95,11 @@ extension PostgresStore {
         }
     }
 
+    public func writeStatuses(_ writes: [StatusWrite]) async throws {
+        guard !writes.isEmpty else { return }
+        try await transaction { tx in try await StoreLogic.writeStatuses(tx, writes) }
+    }
+
     @discardableResult
     public func writeStatus(engineID: UUID, status: EngineStatus) async throws -> EngineRecord? {
         try await transaction { tx in

@@ -59,6 +59,13 @@ struct PostgresTransaction: StoreTransaction {
             """).first.map(PostgresRows.engine)
     }
 
+    func engines(ids: [UUID], lock: Bool) async throws -> [EngineRecord] {
+        try await rows("""
+            SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
+            WHERE id = ANY(\(ids)::uuid[]) ORDER BY id \(unescaped: lock ? "FOR UPDATE" : "")
+            """).map(PostgresRows.engine)
+    }
+
     func liveEngine(productID: UUID, userID: String, lock: Bool) async throws -> EngineRecord? {
         try await rows("""
             SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
@@ -108,6 +115,16 @@ struct PostgresTransaction: StoreTransaction {
         let json = try StoreJSON.encode(status)
         try await connection.query("""
             UPDATE engines SET status = \(json)::jsonb, phase = \(status.phase.rawValue) WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    func updateEngineStatuses(_ writes: [StatusWrite]) async throws {
+        let json = try writes.map { try StoreJSON.encode($0.status) }
+        try await connection.query("""
+            UPDATE engines SET status = v.status::jsonb, phase = v.phase
+            FROM unnest(\(writes.map(\.engineID))::uuid[], \(json)::text[], \(writes.map(\.status.phase.rawValue))::text[])
+              AS v(id, status, phase)
+            WHERE engines.id = v.id
             """, logger: logger)
     }
 

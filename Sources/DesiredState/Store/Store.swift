@@ -73,6 +73,10 @@ public protocol Store: Service {
     /// Writes status only. Never bumps `generation`. Absent engine: no-op, returns nil.
     @discardableResult
     func writeStatus(engineID: UUID, status: EngineStatus) async throws -> EngineRecord?
+    /// Several status writes in ONE transaction (the controller's group commit): absent
+    /// engines and unchanged statuses are skipped, the rest take consecutive revisions in the
+    /// order given. One engine given twice: the last status wins.
+    func writeStatuses(_ writes: [StatusWrite]) async throws
 
     // MARK: Audit
 

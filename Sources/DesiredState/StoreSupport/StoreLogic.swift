@@ -69,6 +69,26 @@ enum StoreLogic {
         return true
     }
 
+    /// `writeStatus` for many engines at once: one lock pass, one UPDATE, one `record`.
+    static func writeStatuses(_ tx: some StoreTransaction, _ writes: [StatusWrite]) async throws {
+        var latest: [UUID: EngineStatus] = [:]
+        var order: [UUID] = []
+        for write in writes {
+            if latest.updateValue(write.status, forKey: write.engineID) == nil { order.append(write.engineID) }
+        }
+        let current = Dictionary(uniqueKeysWithValues: try await tx.engines(ids: order, lock: true).map { ($0.id, $0) })
+        var changed: [StatusWrite] = []
+        var changes: [PendingChange] = []
+        for id in order {
+            guard let engine = current[id], let status = latest[id], engine.status != status else { continue }
+            changed.append(StatusWrite(engineID: id, status: status))
+            changes.append(change(engine, .status))
+        }
+        guard !changed.isEmpty else { return }
+        try await tx.updateEngineStatuses(changed)
+        try await tx.record(changes)
+    }
+
     static func deleteEngine(_ tx: some StoreTransaction, engineID: UUID) async throws {
         guard let engine = try await tx.deleteEngine(id: engineID) else { return }
         try await tx.record([change(engine, .deleted)])

@@ -26,6 +26,9 @@ protocol StoreTransaction {
     func markProductDeleted(id: UUID, now: Date) async throws -> Bool
 
     func engine(id: UUID, lock: Bool) async throws -> EngineRecord?
+    /// The engines among `ids` that exist, locked in id order when `lock` (so two batches can
+    /// never wait on each other in a cycle).
+    func engines(ids: [UUID], lock: Bool) async throws -> [EngineRecord]
     /// The engine of this user not marked for deletion.
     func liveEngine(productID: UUID, userID: String, lock: Bool) async throws -> EngineRecord?
     /// Engines of the product not marked for deletion (what `max_engines` counts).
@@ -36,6 +39,7 @@ protocol StoreTransaction {
     /// Writes spec, generation, spec-changed time and deletion mark.
     func updateEngineSpec(_ engine: EngineRecord) async throws
     func updateEngineStatus(id: UUID, status: EngineStatus) async throws
+    func updateEngineStatuses(_ writes: [StatusWrite]) async throws
     /// Removes the row; returns it if it was there.
     func deleteEngine(id: UUID) async throws -> EngineRecord?
 
@@ -45,6 +49,19 @@ protocol StoreTransaction {
 }
 
 extension StoreTransaction {
+    /// One statement per engine; a backend with a set-based form overrides it.
+    func engines(ids: [UUID], lock: Bool) async throws -> [EngineRecord] {
+        var found: [EngineRecord] = []
+        for id in ids.sorted(by: { $0.uuidString < $1.uuidString }) {
+            if let engine = try await engine(id: id, lock: lock) { found.append(engine) }
+        }
+        return found
+    }
+
+    func updateEngineStatuses(_ writes: [StatusWrite]) async throws {
+        for write in writes { try await updateEngineStatus(id: write.engineID, status: write.status) }
+    }
+
     func requireLiveProduct(id: UUID, lock: Bool) async throws -> Product {
         guard let product = try await liveProduct(id: id, lock: lock) else { throw StoreError(.productNotFound) }
         return product
