@@ -67,7 +67,10 @@ public struct Controller: Service {
             store: store, driver: driver, prober: prober, products: ProductCache(store: store), builder: builder,
             settings: configuration.planner, metrics: metrics, now: now, logger: logger
         )
-        let triggers = Triggers(store: store, driver: driver, queue: queue, interval: configuration.resyncInterval, logger: logger)
+        let triggers = Triggers(
+            store: store, driver: driver, queue: queue, prober: prober, specHashes: SpecHashMemo(builder: builder),
+            interval: configuration.resyncInterval, metrics: metrics, logger: logger
+        )
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await queue.runTimers() }

@@ -35,6 +35,13 @@ public struct ControllerMetrics: Sendable {
         Timer(label: "bap_wake_latency_seconds", preferredDisplayUnit: .seconds).recordNanoseconds(Int64(max(0, seconds) * 1e9))
     }
 
+    /// One resync pass: its duration, the fleet size it read, and how many engines it queued.
+    func resynced(engines: Int, queued: Int, duration: Duration) {
+        Timer(label: "bap_resync_duration_seconds", preferredDisplayUnit: .seconds).recordNanoseconds(Int64(duration.seconds * 1e9))
+        Gauge(label: "bap_resync_engines").record(engines)
+        Counter(label: "bap_resync_queued_total").increment(by: queued)
+    }
+
     func restarted() { Counter(label: "bap_engine_restarts_total").increment() }
 
     func queueDepth(_ depth: Int) { Gauge(label: "bap_workqueue_depth").record(depth) }

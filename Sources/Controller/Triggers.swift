@@ -9,7 +9,10 @@ struct Triggers: Sendable {
     let store: any Store
     let driver: any EngineDriver
     let queue: WorkQueue<UUID, ContinuousClock>
+    let prober: HealthProber
+    let specHashes: SpecHashMemo
     let interval: Duration
+    let metrics: ControllerMetrics
     let logger: Logger
 
     /// Follows the store's change log (NOTIFY-woken on Postgres). Status entries are the
@@ -40,43 +43,41 @@ struct Triggers: Sendable {
         for await event in driver.events() {
             switch event {
             case .changed(let id): await queue.add(id)
-            case .resync: await resync(everything: false)
+            case .resync: await resync()
             }
         }
     }
 
-    /// A full resync at once (reconciling every engine, which also registers running ones with
-    /// the prober), then a cheap diff every `interval`.
+    /// A resync at once (the start of a leadership term), then one every `interval`.
     func resyncPeriodically() async {
-        var everything = true
         while !Task.isCancelled {
-            if await resync(everything: everything) { everything = false }
+            await resync()
             do { try await Task.sleep(for: interval) } catch { return }
         }
     }
 
-    /// Returns false when the driver or store could not be read (try again next interval).
+    /// One `list()`, one narrow read of every desired row, a pure diff: the engines that do not
+    /// match (or whose runtime carries another spec hash) are queued; the running rest is
+    /// handed to the prober, seeded from the stored status. A converged fleet costs no
+    /// reconcile and no write, also at the start of a term. Returns false when the driver or
+    /// store could not be read (try again next interval).
     @discardableResult
-    func resync(everything: Bool) async -> Bool {
+    func resync() async -> Bool {
+        let started = ContinuousClock.now
         do {
             let observed = try await driver.list()
-            var desired: [EngineRecord] = []
-            var offset = 0
-            while true {
-                let page = try await store.listEngines(EngineQuery(limit: 5000, offset: offset))
-                desired += page.engines
-                offset += page.engines.count
-                if page.engines.isEmpty || offset >= page.total { break }
-            }
-            let keys: [UUID]
-            if everything {
-                keys = Array(Set(desired.map(\.id)).union(observed.map(\.engineID)))
-            } else {
-                var modes: [UUID: SleepMode] = [:]
-                for product in try await store.listProducts() { modes[product.id] = product.policy.sleepMode }
-                keys = ResyncDiff.keysToReconcile(desired: desired, observed: observed, sleepModes: modes)
-            }
+            let desired = try await store.engineSummaries()
+            let products = Dictionary(try await store.listProducts().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let hashes = specHashes.pass(products: products)
+            let keys = ResyncDiff.keysToReconcile(
+                desired: desired, observed: observed, sleepModes: products.mapValues(\.policy.sleepMode), expectedSpecHash: hashes.hash
+            )
+            hashes.finish()
             for key in keys { await queue.add(key) }
+            for target in ResyncDiff.healthTargets(desired: desired, observed: observed, skipping: Set(keys)) {
+                await prober.track(target.engineID, url: target.url, startedAt: target.startedAt, knownReady: target.knownReady)
+            }
+            metrics.resynced(engines: desired.count, queued: keys.count, duration: started.duration(to: .now))
             return true
         } catch {
             logger.warning("resync failed", metadata: ["error": "\(error)"])

@@ -16,6 +16,7 @@ struct HollowScale: Sendable {
     let settings: HollowSettings
     let table: ResultTable
     static let reconcileTimer = "bap_reconcile_duration_seconds"
+    static let resyncTimer = "bap_resync_duration_seconds"
     static let holder = "bap-bench-hollow"
 
     func log(_ message: String) { FileHandle.standardError.write(Data("bap-bench: \(message)\n".utf8)) }
@@ -60,22 +61,27 @@ struct HollowScale: Sendable {
             await table.add(ResultRow(section: section, name: "RSS after converge", unit: "MB", ours: rss, floor: nil, goal: "≤ 300 MB", met: rss <= 300))
         }
 
-        // 2. Full resync: a new leadership term relists and reconciles every engine.
+        // 2. Full resync: a new leadership term lists every runtime, reads every desired row
+        // (narrow), diffs them and hands the running engines to the prober; for a converged
+        // fleet it queues nothing. Timed from the new controller's start to its first resync
+        // done (lease acquisition included).
         let relist = try await world.relist()
-        await table.add(ResultRow(section: section, name: "relist (driver list + store pages)", unit: "s", ours: relist.seconds, floor: nil))
+        await table.add(ResultRow(section: section, name: "relist (driver list + narrow read of every row)", unit: "s", ours: relist.seconds, floor: nil))
         controller.cancel()
         await controller.value
         log("hollow: full resync")
         let before = CountingMetrics.shared.count(Self.reconcileTimer)
+        let resyncsBefore = CountingMetrics.shared.count(Self.resyncTimer)
         let (resynced, resyncTime) = await timed { () async -> Bool in
             controller = world.startController()
             return await ServerAPI.poll(every: .milliseconds(10), limit: .seconds(1800)) {
-                CountingMetrics.shared.count(Self.reconcileTimer) - before >= n
+                CountingMetrics.shared.count(Self.resyncTimer) > resyncsBefore
             }
         }
         _ = world.store.takeStatusWrites()
-        await table.add(ResultRow(section: section, name: "full resync (new term → every engine reconciled)", unit: "s", ours: resynced ? resyncTime.seconds : nil, floor: nil,
-                                  goal: "≤ 2 s", met: resynced && resyncTime.seconds <= 2, note: resynced ? nil : "did not finish within the limit"))
+        await table.add(ResultRow(section: section, name: "full resync (new term → every engine diffed, running ones probed)", unit: "s", ours: resynced ? resyncTime.seconds : nil, floor: nil,
+                                  goal: "≤ 2 s", met: resynced && resyncTime.seconds <= 2,
+                                  note: resynced ? "\(CountingMetrics.shared.count(Self.reconcileTimer) - before) reconciles queued by it" : "did not finish within the limit"))
 
         // 3. Idle: nothing changes. A new term's first probes are health changes that queue
         // every engine once more: wait until no reconcile happened for 3 s first.

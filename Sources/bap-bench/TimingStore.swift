@@ -26,6 +26,7 @@ final class TimingStore: Store {
     }
 
     func run() async throws { try await inner.run() }
+    func engineSummaries() async throws -> [EngineSummary] { try await inner.engineSummaries() }
     func migrate() async throws { try await inner.migrate() }
     func createProduct(_ product: Product) async throws -> Product { try await inner.createProduct(product) }
     func product(id: UUID) async throws -> Product? { try await inner.product(id: id) }

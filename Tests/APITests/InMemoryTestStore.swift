@@ -128,6 +128,7 @@ actor InMemoryTestStore: Store {
         engine.status = status
         return bump(engine, .status)
     }
+    func engineSummaries() async throws -> [EngineSummary] { engines.values.map(EngineSummary.init) }
     func writeStatuses(_ writes: [StatusWrite]) async throws {
         for write in writes { _ = try await writeStatus(engineID: write.engineID, status: write.status) }
     }

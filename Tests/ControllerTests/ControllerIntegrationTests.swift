@@ -160,6 +160,35 @@ struct ControllerIntegrationTests {
         }
     }
 
+    @Test("a template change made while no controller ran is rolled out by the next term's resync, brain kept")
+    func templateChangeFoundByResync() async throws {
+        try await ControllerWorld.with { worlds in
+            let w = worlds[0]
+            let product = try await w.product()
+            let engine = try await w.engine(product, "templated")
+            var before = ""
+            try await w.running(w.controller()) {
+                let ready = try await w.waitReady(engine.id)
+                let key = try #require(w.keys.key(for: ready))
+                #expect(try await w.execute(try #require(ready.status.url), key: key, message: "kept across the recreate") == 200)
+                before = try await w.export(try #require(ready.status.url), key: key).1
+            }
+            let oldHash = try #require(try await w.driver.observe(engine.id)?.specHash)
+            var policy = product.policy
+            policy.template.env = ["BAP_TEMPLATE_REVISION": "2"]
+            _ = try await w.store.updatePolicy(productID: product.id, policy: policy)
+            try await w.running(w.controller()) {
+                try await eventually(timeout: .seconds(60), "runtime rebuilt from the new template") {
+                    try await w.driver.observe(engine.id)?.specHash != oldHash
+                }
+                let ready = try await w.waitReady(engine.id)
+                let key = try #require(w.keys.key(for: ready))
+                #expect(try await w.export(try #require(ready.status.url), key: key).1 == before, "brain kept")
+                #expect(try await w.audit(engine.id, "recreate").count == 1)
+            }
+        }
+    }
+
     @Test("an idle engine is put to sleep by the sweeper (a desired-state write, audited) and its container stops")
     func idleSleep() async throws {
         try await ControllerWorld.with { worlds in

@@ -63,6 +63,32 @@ extension StoreConformance {
         }
     }
 
+    @Test("engine summaries carry what a resync compares, for every row, equal to the full records", arguments: StoreKind.allCases)
+    func summaries(kind: StoreKind) async throws {
+        try await StoreFactory.withStore(kind) { store in
+            let demo = try await Self.product(store)
+            let a = try await Self.engine(store, demo, "a")
+            let b = try await Self.engine(store, demo, "b ✓")
+            _ = try await store.updateSpec(engineID: b.id, spec: EngineSpec(state: .asleep, keyGeneration: 3, image: "pinned:2"), expectedGeneration: nil, now: Self.t0)
+            var status = EngineStatus(phase: .running, observedGeneration: 1, url: "http://127.0.0.1:9001", runtimeID: "abc123")
+            status.conditions.set(.ready, .true, reason: "EngineHealthy", message: "ok", now: Self.t0)
+            status.conditions.set(.progressing, .false, reason: "Converged", message: "", now: Self.t0)
+            _ = try await store.writeStatus(engineID: a.id, status: status)
+            let c = try await Self.engine(store, demo, "c")
+            _ = try await store.markForDeletion(engineID: c.id, now: Self.t0)
+
+            let summaries = try await store.engineSummaries()
+            #expect(summaries.map(\.id) == [a.id, b.id, c.id], "every row, deletion-marked included, in creation order")
+            for summary in summaries {
+                let record = try #require(try await store.engine(id: summary.id))
+                #expect(summary == EngineSummary(record))
+            }
+            #expect(summaries[0].ready && summaries[0].runtimeID == "abc123" && summaries[0].phase == .running && summaries[0].observedGeneration == 1)
+            #expect(summaries[1].spec == EngineSpec(state: .asleep, keyGeneration: 3, image: "pinned:2") && !summaries[1].ready)
+            #expect(summaries[2].markedForDeletion)
+        }
+    }
+
     @Test("waitForChange returns as soon as a change commits, or at the timeout", arguments: StoreKind.allCases)
     func waitForChange(kind: StoreKind) async throws {
         try await StoreFactory.withStores(kind, count: 2) { stores in

@@ -2,30 +2,60 @@ import DesiredState
 import Drivers
 import Foundation
 
-/// The cheap part of a periodic resync: from one `list()` and one read of the desired rows,
-/// which engines plainly do not match and need a reconcile. Pure. (The first resync of a
-/// leadership term reconciles everything instead, to register every engine with the prober.)
+/// A resync without reconciling every engine: from one `list()` and one narrow read of every
+/// desired row, which engines plainly do not match and need a reconcile, and which running ones
+/// the prober should watch. Pure.
 public enum ResyncDiff {
-    public static func keysToReconcile(desired: [EngineRecord], observed: [ObservedEngine], sleepModes: [UUID: SleepMode]) -> [UUID] {
+    /// Orphans (observed, not desired) and every desired engine that needs a look. For awake
+    /// engines the runtime's spec hash is compared too: a template change or a key rotation
+    /// that no event reported is found here. `expectedSpecHash` nil (the spec cannot be built)
+    /// also needs a look: the reconcile reports why.
+    public static func keysToReconcile(
+        desired: [EngineSummary], observed: [ObservedEngine], sleepModes: [UUID: SleepMode],
+        expectedSpecHash: (EngineSummary) -> String?
+    ) -> [UUID] {
         let byID = Dictionary(observed.map { ($0.engineID, $0) }, uniquingKeysWith: { a, _ in a })
         let desiredIDs = Set(desired.map(\.id))
         var keys = observed.map(\.engineID).filter { !desiredIDs.contains($0) }  // orphans
-        for engine in desired where needsLook(engine, byID[engine.id], sleepModes[engine.productID] ?? .stop) {
+        for engine in desired where needsLook(engine, byID[engine.id], sleepModes[engine.productID] ?? .stop, expectedSpecHash) {
             keys.append(engine.id)
         }
         return keys
     }
 
-    static func needsLook(_ engine: EngineRecord, _ observed: ObservedEngine?, _ sleepMode: SleepMode) -> Bool {
-        if engine.isMarkedForDeletion || engine.status.observedGeneration != engine.generation { return true }
+    static func needsLook(_ engine: EngineSummary, _ observed: ObservedEngine?, _ sleepMode: SleepMode, _ expectedSpecHash: (EngineSummary) -> String?) -> Bool {
+        if engine.markedForDeletion || engine.observedGeneration != engine.generation { return true }
         let state = observed?.state
         switch engine.spec.state {
         case .awake:
-            return state != .running || engine.status.phase != .running
+            guard state == .running, engine.phase == .running else { return true }
+            guard let expected = expectedSpecHash(engine) else { return true }
+            return observed?.specHash != expected
         case .asleep:
             return state == .running || (sleepMode == .stop && state == .paused)
         case .stopped:
             return state == .running || state == .paused
+        }
+    }
+
+    /// What the prober should watch among the engines not queued: awake and running. Seeded
+    /// Ready when the stored status was written Ready for this very runtime (as a reconcile that
+    /// changes nothing would seed it), so a new leadership term rewrites nothing.
+    public struct HealthTarget: Sendable, Equatable {
+        public var engineID: UUID
+        public var url: String
+        public var startedAt: Date?
+        public var knownReady: Bool
+    }
+
+    public static func healthTargets(desired: [EngineSummary], observed: [ObservedEngine], skipping queued: Set<UUID>) -> [HealthTarget] {
+        let byID = Dictionary(observed.map { ($0.engineID, $0) }, uniquingKeysWith: { a, _ in a })
+        return desired.compactMap { engine in
+            guard !queued.contains(engine.id), engine.spec.state == .awake, !engine.markedForDeletion,
+                  let runtime = byID[engine.id], runtime.state == .running, let url = runtime.url else { return nil }
+            let knownReady = engine.ready && engine.phase == .running && engine.runtimeID == runtime.runtimeID
+                && engine.observedGeneration == engine.generation
+            return HealthTarget(engineID: engine.id, url: url, startedAt: runtime.startedAt, knownReady: knownReady)
         }
     }
 }

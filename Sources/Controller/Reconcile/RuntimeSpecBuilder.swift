@@ -23,7 +23,12 @@ public struct RuntimeSpecBuilder: Sendable {
     }
 
     public func build(_ engine: EngineRecord, product: Product?) throws(Failure) -> RuntimeSpec {
-        guard let key = keys.key(for: engine) else {
+        try build(EngineSummary(engine), product: product)
+    }
+
+    /// The same from a resync's narrow row: everything a runtime spec depends on is in it.
+    public func build(_ engine: EngineSummary, product: Product?) throws(Failure) -> RuntimeSpec {
+        guard let key = keys.key(productID: engine.productID, userID: engine.userID, keyGeneration: engine.spec.keyGeneration, keyVersion: engine.keyVersion) else {
             throw Failure(reason: "MasterKeyMissing", message: "Master key version \(engine.keyVersion) is not configured; rotate this engine's key.")
         }
         let template = product?.policy.template ?? EngineTemplate()

@@ -61,6 +61,26 @@ extension PostgresStore {
         try await rows("SELECT id FROM engines ORDER BY seq").map { try $0.decode(UUID.self) }
     }
 
+    /// The JSON fields are pulled out by Postgres, so only narrow rows cross the wire.
+    public func engineSummaries() async throws -> [EngineSummary] {
+        try await rows("""
+            SELECT id, product_id, user_id, spec->>'state', COALESCE((spec->>'key_generation')::int, 1), spec->>'image', key_version,
+                   deletion_requested_at IS NOT NULL, generation,
+                   COALESCE((status->>'observed_generation')::bigint, 0), phase,
+                   COALESCE(status->'conditions' @> '[{"type":"Ready","status":"True"}]'::jsonb, false),
+                   status->>'runtime_id'
+            FROM engines ORDER BY seq
+            """).map { row in
+            let (id, product, user, state, keyGeneration, image, keyVersion, marked, generation, observed, phase, ready, runtime) =
+                try row.decode((UUID, UUID, String, String?, Int32, String?, Int32, Bool, Int64, Int64, String, Bool, String?).self)
+            let spec = EngineSpec(state: state.flatMap(DesiredEngineState.init(rawValue:)) ?? .awake, keyGeneration: Int(keyGeneration), image: image)
+            return EngineSummary(
+                id: id, productID: product, userID: user, spec: spec, keyVersion: Int(keyVersion), markedForDeletion: marked,
+                generation: generation, observedGeneration: observed, phase: EnginePhase(rawValue: phase) ?? .provisioning, ready: ready, runtimeID: runtime
+            )
+        }
+    }
+
     public func phaseCounts(productID: UUID?) async throws -> [EnginePhase: Int] {
         var counts: [EnginePhase: Int] = [:]
         for row in try await rows("""

@@ -54,6 +54,30 @@ extension SQLiteStore {
         try await rows("SELECT id FROM engines ORDER BY seq").map { try $0.uuid("id") }
     }
 
+    public func engineSummaries() async throws -> [EngineSummary] {
+        try await rows("""
+            SELECT id, product_id, user_id, json_extract(spec, '$.state') AS state,
+                   coalesce(json_extract(spec, '$.key_generation'), 1) AS key_generation, json_extract(spec, '$.image') AS image, key_version,
+                   deletion_requested_at IS NOT NULL AS marked, generation,
+                   coalesce(json_extract(status, '$.observed_generation'), 0) AS observed, phase,
+                   EXISTS (SELECT 1 FROM json_each(status, '$.conditions') AS c
+                           WHERE json_extract(c.value, '$.type') = 'Ready' AND json_extract(c.value, '$.status') = 'True') AS ready,
+                   json_extract(status, '$.runtime_id') AS runtime
+            FROM engines ORDER BY seq
+            """).map { row in
+            EngineSummary(
+                id: try row.uuid("id"), productID: try row.uuid("product_id"), userID: try row.string("user_id"),
+                spec: EngineSpec(
+                    state: row.optionalString("state").flatMap(DesiredEngineState.init(rawValue:)) ?? .awake,
+                    keyGeneration: Int(try row.int64("key_generation")), image: row.optionalString("image")
+                ),
+                keyVersion: Int(try row.int64("key_version")), markedForDeletion: try row.int64("marked") != 0, generation: try row.int64("generation"),
+                observedGeneration: try row.int64("observed"), phase: EnginePhase(rawValue: try row.string("phase")) ?? .provisioning,
+                ready: try row.int64("ready") != 0, runtimeID: row.optionalString("runtime")
+            )
+        }
+    }
+
     public func phaseCounts(productID: UUID?) async throws -> [EnginePhase: Int] {
         var counts: [EnginePhase: Int] = [:]
         for row in try await rows("SELECT phase, count(*) AS n FROM engines WHERE (?1 IS NULL OR product_id = ?1) GROUP BY phase",

@@ -55,6 +55,8 @@ public protocol Store: Service {
     func listEngines(_ query: EngineQuery) async throws -> EnginePage
     /// Every engine id with its generation and revision (the controller's resync input).
     func allEngineIDs() async throws -> [UUID]
+    /// Every engine row (deletion-marked included), narrow, in one read: what a resync diffs.
+    func engineSummaries() async throws -> [EngineSummary]
     /// Counts engines by phase for a product (`nil`: the whole fleet), excluding none.
     func phaseCounts(productID: UUID?) async throws -> [EnginePhase: Int]
     /// Records last activity for many engines at once (coalesced by the caller). Does not
