@@ -74,9 +74,7 @@ struct Triggers: Sendable {
             )
             hashes.finish()
             for key in keys { await queue.add(key) }
-            for target in ResyncDiff.healthTargets(desired: desired, observed: observed, skipping: Set(keys)) {
-                await prober.track(target.engineID, url: target.url, startedAt: target.startedAt, knownReady: target.knownReady)
-            }
+            await prober.track(ResyncDiff.healthTargets(desired: desired, observed: observed, skipping: Set(keys)))
             metrics.resynced(engines: desired.count, queued: keys.count, duration: started.duration(to: .now))
             return true
         } catch {

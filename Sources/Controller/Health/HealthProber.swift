@@ -73,6 +73,11 @@ public actor HealthProber {
         schedule.push(target.nextProbe, id)
     }
 
+    /// Many at once (a resync hands over the whole running fleet): one actor hop, not one each.
+    public func track(_ batch: [ResyncDiff.HealthTarget]) {
+        for target in batch { track(target.engineID, url: target.url, startedAt: target.startedAt, knownReady: target.knownReady) }
+    }
+
     public func untrack(_ id: UUID) {
         targets[id] = nil
         failing.remove(id)
