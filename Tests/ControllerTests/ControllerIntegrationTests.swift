@@ -184,6 +184,8 @@ struct ControllerIntegrationTests {
                 let ready = try await w.waitReady(engine.id)
                 let key = try #require(w.keys.key(for: ready))
                 #expect(try await w.export(try #require(ready.status.url), key: key).1 == before, "brain kept")
+                // The audit row is appended right after the status write: wait for it.
+                try await eventually(timeout: .seconds(10), "recreate audited") { try await !w.audit(engine.id, "recreate").isEmpty }
                 #expect(try await w.audit(engine.id, "recreate").count == 1)
             }
         }
