@@ -178,8 +178,16 @@ struct ControllerIntegrationTests {
             policy.template.env = ["BAP_TEMPLATE_REVISION": "2"]
             _ = try await w.store.updatePolicy(productID: product.id, policy: policy)
             try await w.running(w.controller()) {
+                var rebuilt: ObservedEngine?
                 try await eventually(timeout: .seconds(60), "runtime rebuilt from the new template") {
-                    try await w.driver.observe(engine.id)?.specHash != oldHash
+                    rebuilt = try await w.driver.observe(engine.id)
+                    return rebuilt?.specHash != oldHash
+                }
+                // Ready for the new runtime (the old Ready status stays until the reconcile that
+                // recreated it writes the new one; the generation does not move).
+                try await eventually(timeout: .seconds(60), "Ready on the rebuilt runtime") {
+                    let e = try await w.store.engine(id: engine.id)
+                    return e?.status.isReady == true && e?.status.runtimeID == rebuilt?.runtimeID
                 }
                 let ready = try await w.waitReady(engine.id)
                 let key = try #require(w.keys.key(for: ready))
