@@ -63,10 +63,19 @@ struct DockerAPI: Sendable {
     }
 
     /// Removes every container this benchmark created.
+    /// Removes every container of the floor runs, 16 at a time, until none is left (a remove
+    /// that failed under load is tried again), for at most two minutes.
     func removeAll() async {
-        guard let ids = try? await containers(label: Self.label) else { return }
-        await withTaskGroup(of: Void.self) { group in
-            for id in ids { group.addTask { try? await remove(id) } }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+        while ContinuousClock.now < deadline {
+            guard let ids = try? await containers(label: Self.label), !ids.isEmpty else { return }
+            await withTaskGroup(of: Void.self) { group in
+                var pending = ids[...]
+                for _ in 0..<min(16, pending.count) { let id = pending.removeFirst(); group.addTask { try? await remove(id) } }
+                while await group.next() != nil {
+                    if let id = pending.popFirst() { group.addTask { try? await remove(id) } }
+                }
+            }
         }
     }
 }

@@ -111,7 +111,9 @@ struct FloorBench: Sendable {
                 next += 1
                 group.addTask {
                     let port = floorPorts.lowerBound + 100 + i
-                    let id = try await docker.create(name: "bap-bench-fleet-\(i)", image: image, port: port)
+                    // Named per round: a container of the previous round still being removed
+                    // must not clash with this one.
+                    let id = try await docker.create(name: "bap-bench-fleet-p\(parallelism)-\(i)", image: image, port: port)
                     try await docker.start(id)
                     guard await health.wait("http://127.0.0.1:\(port)") else { throw ServerAPI.Failure(description: "floor container \(i) never healthy") }
                 }

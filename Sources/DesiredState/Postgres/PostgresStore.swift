@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The production `Store`: PostgreSQL through a PostgresNIO connection pool. Many replicas may
 /// share one database: quota, token buckets and leases are exact across them (row locks and
@@ -13,14 +14,19 @@ public final class PostgresStore: Store, Sendable {
     let client: PostgresClient
     let logger: Logger
     let broadcaster = RevisionBroadcaster()
+    /// How long a call waits for a pooled connection before it answers `.unavailable`. While
+    /// Postgres is down the pool keeps every waiter until it can connect again (its own
+    /// breaker trips only after a minute); an API caller is better served by a prompt 503.
+    let leaseDeadline: Duration
     /// The NOTIFY channel every writing transaction signals with its last revision.
     static let channel = "bap_changes"
 
     /// - Parameter configuration: where the database is; `options.maximumConnections` bounds
     ///   the pool (one more connection is held by the LISTEN loop).
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    public init(configuration: PostgresClient.Configuration, leaseDeadline: Duration = .seconds(3), logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.leaseDeadline = leaseDeadline
     }
 
     /// From a `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`
@@ -74,10 +80,12 @@ public final class PostgresStore: Store, Sendable {
     /// user of that connection gets `25P02` (seen under load in the end-to-end tests).
     /// Transactions here are short; the caller still waits for the outcome.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresTransaction) async throws -> T) async throws -> T {
-        let client = self.client, logger = self.logger
+        let logger = self.logger
         let shielded = Task {
-            try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresTransaction(connection: connection, logger: logger))
+            try await self.leased { connection in
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await body(PostgresTransaction(connection: connection, logger: logger))
+                }
             }
         }
         do {
@@ -89,12 +97,50 @@ public final class PostgresStore: Store, Sendable {
 
     /// Runs one statement outside a transaction and collects its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let logger = self.logger
         do {
-            var rows: [PostgresRow] = []
-            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
-            return rows
+            return try await leased { connection in
+                var rows: [PostgresRow] = []
+                for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+                return rows
+            }
         } catch {
             throw Self.storeError(error)
         }
     }
+
+    /// `body` on a pooled connection, or `.unavailable` when none is granted within
+    /// `leaseDeadline`. Only the wait for the lease is bounded (a waiting lease is cancellable);
+    /// once granted, `body` runs to its end.
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = self.client, deadline = self.leaseDeadline
+        let granted = LeaseFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    granted.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: deadline)
+                guard granted.isSet else { throw StoreError(.unavailable, detail: "no connection within \(deadline)") }
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw CancellationError()
+        }
+    }
+}
+
+/// Set once a lease is granted; read by the deadline timer.
+final class LeaseFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
