@@ -4,6 +4,7 @@ import Foundation
 enum SpecHashing {
     /// First 16 hex chars of SHA-256: enough to tell specs apart, short enough for a label.
     static func hash(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: SHA256.hash(data: Data(text.utf8)).prefix(8).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }, as: UTF8.self)
     }
 }

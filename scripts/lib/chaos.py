@@ -335,8 +335,10 @@ def case_postgres_restart():
     during = [x for x in samples if x[0] < up_started and x[0] + x[1] > down_at + 0.5]
     after = sorted(x for x in samples if x[0] >= up_at and x[2] == 200)
     recovery = (after[0][0] + after[0][1] - up_at) if after else None
-    # A 503 must come promptly: a request parked until Postgres returns is a hang.
-    bad = [x for x in during if x[2] != 503 or not x[3] or x[1] > 3]
+    # Each must answer promptly, with 503 and the envelope, or with 200 when it got its answer
+    # before Postgres was gone (pg_ctl's fast stop takes a moment): a request parked until
+    # Postgres returns is a hang.
+    bad = [x for x in during if not ((x[2] == 503 and x[3]) or x[2] == 200) or x[1] > 3]
     hangs = [x for x in samples if x[2] == 0]
     fives = [x for x in samples if x[2] == 500]
     ok = started and during and not bad and not hangs and not fives and recovery is not None and recovery <= 5
@@ -344,7 +346,7 @@ def case_postgres_restart():
     slowest = max((x[1] for x in during), default=0)
     rec = f"{recovery:.2f}s" if recovery is not None else "never"
     report(ok, "Postgres restart under admit load",
-           f"{len(during)} requests in flight while down: {codes}, slowest {slowest:.2f}s, {len(bad)} not a prompt 503 envelope; "
+           f"{len(during)} requests in flight while down: {codes}, slowest {slowest:.2f}s, {len(bad)} not a prompt 503 envelope or 200; "
            f"{len(hangs)} hangs/connection errors, {len(fives)} 500s; first 200 {rec} after Postgres was back")
     s.stop()
     remove_all_containers()

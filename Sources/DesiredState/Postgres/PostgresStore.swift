@@ -23,7 +23,7 @@ public final class PostgresStore: Store, Sendable {
 
     /// - Parameter configuration: where the database is; `options.maximumConnections` bounds
     ///   the pool (one more connection is held by the LISTEN loop).
-    public init(configuration: PostgresClient.Configuration, leaseDeadline: Duration = .seconds(3), logger: Logger) {
+    public init(configuration: PostgresClient.Configuration, leaseDeadline: Duration = .seconds(2), logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.leaseDeadline = leaseDeadline
