@@ -40,7 +40,11 @@ public final class StoreHealth: Service, Sendable {
         guard enabled else { return try await gracefulShutdown() }
         var failures = 0
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            failures = await check() ? 0 : failures + 1
+            let answered = await check()
+            failures = answered ? 0 : failures + 1
+            // Calls already waiting for a connection are bounded by the store's busy deadline;
+            // from now on they get the short one.
+            if !answered { (store as? PostgresStore)?.noteUnreachable() }
             let ok = failures < threshold
             let was = up.withLock { value in
                 defer { value = ok }

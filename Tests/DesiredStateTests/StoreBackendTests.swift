@@ -37,7 +37,7 @@ struct StoreBackendTests {
     func postgresUnavailable() async throws {
         var configuration = try PostgresStore.configuration(url: "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable")
         configuration.options.connectTimeout = .seconds(1)
-        let store = PostgresStore(configuration: configuration, leaseDeadline: .seconds(2), logger: StoreFactory.logger)
+        let store = PostgresStore(configuration: configuration, leaseDeadline: .seconds(2), busyLeaseDeadline: .seconds(2), logger: StoreFactory.logger)
         try await StoreFactory.running([store]) {
             let clock = ContinuousClock()
             let started = clock.now

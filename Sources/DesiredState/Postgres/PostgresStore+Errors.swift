@@ -5,6 +5,24 @@ extension PostgresStore {
     /// Maps a backend error to the store's error: unique violations to the "exists" codes,
     /// everything else (connection loss, server errors) to `.unavailable` with the SQLSTATE as
     /// detail. Values from the row are never copied into the error.
+    /// Postgres is not there: no connection within the deadline, a connection closed or
+    /// refused (no SQLSTATE), or a backend error of class 08 (connection exception), 53
+    /// (insufficient resources) or 57 (operator intervention: a shutdown in progress).
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        switch error {
+        case let error as StoreError:
+            return error.code == .unavailable && error.detail.hasPrefix("no connection within")
+        case let error as PostgresTransactionError:
+            guard let inner = error.closureError ?? error.beginError ?? error.commitError else { return false }
+            return isConnectionFailure(inner)
+        case let error as PSQLError:
+            guard let state = error.serverInfo?[.sqlState] else { return true }
+            return ["08", "53", "57"].contains(String(state.prefix(2)))
+        default:
+            return false
+        }
+    }
+
     static func storeError(_ error: any Error) -> any Error {
         switch error {
         case let error as StoreError:

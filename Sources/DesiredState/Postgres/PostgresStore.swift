@@ -14,20 +14,33 @@ public final class PostgresStore: Store, Sendable {
     let client: PostgresClient
     let logger: Logger
     let broadcaster = RevisionBroadcaster()
-    /// How long a call waits for a pooled connection before it answers `.unavailable`. While
-    /// Postgres is down the pool keeps every waiter until it can connect again (its own
-    /// breaker trips only after a minute); an API caller is better served by a prompt 503.
+    /// How long a call waits for a pooled connection before it answers `.unavailable`, while
+    /// Postgres is known to be unreachable (a call failed at the connection level since the last
+    /// success). The pool keeps every waiter until it can connect again (its own breaker trips
+    /// only after a minute); an API caller is better served by a prompt 503.
     let leaseDeadline: Duration
+    /// The same bound while Postgres answers: generous, because then a wait only means the pool
+    /// is busy (200 creates serialized on one product row queue for seconds), not that it is down.
+    let busyLeaseDeadline: Duration
+    private let reachable = Mutex(true)
     /// The NOTIFY channel every writing transaction signals with its last revision.
     static let channel = "bap_changes"
 
     /// - Parameter configuration: where the database is; `options.maximumConnections` bounds
     ///   the pool (one more connection is held by the LISTEN loop).
-    public init(configuration: PostgresClient.Configuration, leaseDeadline: Duration = .seconds(2), logger: Logger) {
+    public init(
+        configuration: PostgresClient.Configuration, leaseDeadline: Duration = .seconds(2), busyLeaseDeadline: Duration = .seconds(30),
+        logger: Logger
+    ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.leaseDeadline = leaseDeadline
+        self.busyLeaseDeadline = busyLeaseDeadline
     }
+
+    /// Calls from now on wait `leaseDeadline` at most for a connection, until one succeeds
+    /// again (`StoreHealth` says so when its ping goes unanswered).
+    public func noteUnreachable() { reachable.withLock { $0 = false } }
 
     /// From a `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`
     /// URL (`ORCH_DATABASE_URL`). Throws a `ValidationError` that never repeats the password.
@@ -113,7 +126,19 @@ public final class PostgresStore: Store, Sendable {
     /// `leaseDeadline`. Only the wait for the lease is bounded (a waiting lease is cancellable);
     /// once granted, `body` runs to its end.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = self.client, deadline = self.leaseDeadline
+        let deadline = reachable.withLock { $0 } ? busyLeaseDeadline : leaseDeadline
+        do {
+            let value = try await leased(deadline: deadline, body)
+            reachable.withLock { $0 = true }
+            return value
+        } catch {
+            if Self.isConnectionFailure(error) { noteUnreachable() }
+            throw error
+        }
+    }
+
+    private func leased<T: Sendable>(deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let client = self.client
         let granted = LeaseFlag()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
