@@ -126,9 +126,8 @@ public final class PostgresStore: Store, Sendable {
     /// `leaseDeadline`. Only the wait for the lease is bounded (a waiting lease is cancellable);
     /// once granted, `body` runs to its end.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let deadline = reachable.withLock { $0 } ? busyLeaseDeadline : leaseDeadline
         do {
-            let value = try await leased(deadline: deadline, body)
+            let value = try await leasedWithDeadline(body)
             reachable.withLock { $0 = true }
             return value
         } catch {
@@ -137,7 +136,9 @@ public final class PostgresStore: Store, Sendable {
         }
     }
 
-    private func leased<T: Sendable>(deadline: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    /// The deadline is looked at again every 250 ms while the lease is awaited, so a call that
+    /// began waiting while Postgres still answered gets the short bound once it is known down.
+    private func leasedWithDeadline<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
         let granted = LeaseFlag()
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -148,9 +149,15 @@ public final class PostgresStore: Store, Sendable {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: deadline)
-                guard granted.isSet else { throw StoreError(.unavailable, detail: "no connection within \(deadline)") }
-                return nil
+                let started = ContinuousClock.now
+                while true {
+                    try await Task.sleep(for: .milliseconds(250))
+                    if granted.isSet { return nil }
+                    let deadline = self.reachable.withLock { $0 } ? self.busyLeaseDeadline : self.leaseDeadline
+                    if started.duration(to: .now) >= deadline {
+                        throw StoreError(.unavailable, detail: "no connection within \(deadline)")
+                    }
+                }
             }
             while let next = try await group.next() {
                 if let value = next {
