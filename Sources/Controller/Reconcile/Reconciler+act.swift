@@ -33,7 +33,7 @@ extension Reconciler {
     private func start(_ id: UUID, runtime: RuntimeSpec?) async throws(DriverError) {
         do {
             try await driver.start(id)
-        } catch where error.code == .stale && runtime != nil {
+        } catch where error.code == .stale {
             guard let runtime else { throw error }
             logger.notice("engine cannot start in place; recreating it (brain kept)", metadata: ["engine": "\(id)", "detail": "\(error.detail.prefix(200))"])
             try await driver.remove(id, keepBrain: true)

@@ -122,9 +122,11 @@ public final class PostgresStore: Store, Sendable {
         }
     }
 
-    /// `body` on a pooled connection, or `.unavailable` when none is granted within
-    /// `leaseDeadline`. Only the wait for the lease is bounded (a waiting lease is cancellable);
-    /// once granted, `body` runs to its end.
+    /// `body` on a pooled connection, or `.unavailable` when none is granted in time
+    /// (`leaseDeadline` while Postgres is known unreachable, `busyLeaseDeadline` otherwise).
+    /// Only the wait for the lease is bounded (a waiting lease is cancellable); once granted,
+    /// `body` runs to its end. A success marks Postgres reachable, a connection-level failure
+    /// unreachable.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             let value = try await leasedWithDeadline(body)
