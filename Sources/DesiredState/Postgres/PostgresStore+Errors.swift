@@ -10,8 +10,8 @@ extension PostgresStore {
     /// (insufficient resources) or 57 (operator intervention: a shutdown in progress).
     static func isConnectionFailure(_ error: any Error) -> Bool {
         switch error {
-        case let error as StoreError:
-            return error.code == .unavailable && error.detail.hasPrefix("no connection within")
+        case is LeaseTimeout:
+            return true
         case let error as PostgresTransactionError:
             guard let inner = error.closureError ?? error.beginError ?? error.commitError else { return false }
             return isConnectionFailure(inner)
@@ -31,6 +31,8 @@ extension PostgresStore {
             return error
         case is CancellationError:
             return error
+        case let error as LeaseTimeout:
+            return StoreError(.unavailable, detail: "no connection within \(error.deadline)")
         case let error as PostgresTransactionError:
             if let inner = error.closureError ?? error.beginError ?? error.commitError { return storeError(inner) }
             return StoreError(.unavailable, detail: "transaction failed")

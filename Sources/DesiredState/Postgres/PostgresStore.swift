@@ -156,9 +156,7 @@ public final class PostgresStore: Store, Sendable {
                     try await Task.sleep(for: .milliseconds(250))
                     if granted.isSet { return nil }
                     let deadline = self.reachable.withLock { $0 } ? self.busyLeaseDeadline : self.leaseDeadline
-                    if started.duration(to: .now) >= deadline {
-                        throw StoreError(.unavailable, detail: "no connection within \(deadline)")
-                    }
+                    if started.duration(to: .now) >= deadline { throw LeaseTimeout(deadline: deadline) }
                 }
             }
             while let next = try await group.next() {
@@ -170,6 +168,11 @@ public final class PostgresStore: Store, Sendable {
             throw CancellationError()
         }
     }
+}
+
+/// No pooled connection was granted within the deadline (mapped to `.unavailable`).
+struct LeaseTimeout: Error {
+    var deadline: Duration
 }
 
 /// Set once a lease is granted; read by the deadline timer.

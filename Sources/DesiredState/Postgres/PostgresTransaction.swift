@@ -111,13 +111,6 @@ struct PostgresTransaction: StoreTransaction {
             """, logger: logger)
     }
 
-    func updateEngineStatus(id: UUID, status: EngineStatus) async throws {
-        let json = try StoreJSON.encode(status)
-        try await connection.query("""
-            UPDATE engines SET status = \(json)::jsonb, phase = \(status.phase.rawValue) WHERE id = \(id)
-            """, logger: logger)
-    }
-
     func updateEngineStatuses(_ writes: [StatusWrite]) async throws {
         let json = try writes.map { try StoreJSON.encode($0.status) }
         try await connection.query("""

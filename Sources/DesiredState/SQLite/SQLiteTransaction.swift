@@ -86,9 +86,12 @@ final class SQLiteTransaction: StoreTransaction {
                   .time(engine.specChangedAt), .time(engine.deletionRequestedAt)])
     }
 
-    func updateEngineStatus(id: UUID, status: EngineStatus) async throws {
-        _ = try await rows("UPDATE engines SET status = ?2, phase = ?3 WHERE id = ?1",
-                           [.uuid(id), .text(try StoreJSON.encode(status)), .text(status.phase.rawValue)])
+    /// One statement per engine: SQLite runs in process, a round trip costs nothing.
+    func updateEngineStatuses(_ writes: [StatusWrite]) async throws {
+        for write in writes {
+            _ = try await rows("UPDATE engines SET status = ?2, phase = ?3 WHERE id = ?1",
+                               [.uuid(write.engineID), .text(try StoreJSON.encode(write.status)), .text(write.status.phase.rawValue)])
+        }
     }
 
     func deleteEngine(id: UUID) async throws -> EngineRecord? {

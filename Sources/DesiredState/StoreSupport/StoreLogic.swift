@@ -60,17 +60,16 @@ enum StoreLogic {
         return changes.count
     }
 
-    /// Writes status (never generation). Skips the write, and the revision, when nothing changed.
+    /// Writes status (never generation). Skips the write, and the revision, when nothing
+    /// changed. Returns whether the engine exists.
     static func writeStatus(_ tx: some StoreTransaction, engineID: UUID, status: EngineStatus) async throws -> Bool {
-        guard let engine = try await tx.engine(id: engineID, lock: true) else { return false }
-        guard engine.status != status else { return true }
-        try await tx.updateEngineStatus(id: engineID, status: status)
-        try await tx.record([change(engine, .status)])
-        return true
+        try await writeStatuses(tx, [StatusWrite(engineID: engineID, status: status)]).contains(engineID)
     }
 
     /// `writeStatus` for many engines at once: one lock pass, one UPDATE, one `record`.
-    static func writeStatuses(_ tx: some StoreTransaction, _ writes: [StatusWrite]) async throws {
+    /// Returns the ids that exist.
+    @discardableResult
+    static func writeStatuses(_ tx: some StoreTransaction, _ writes: [StatusWrite]) async throws -> Set<UUID> {
         var latest: [UUID: EngineStatus] = [:]
         var order: [UUID] = []
         for write in writes {
@@ -84,9 +83,11 @@ enum StoreLogic {
             changed.append(StatusWrite(engineID: id, status: status))
             changes.append(change(engine, .status))
         }
-        guard !changed.isEmpty else { return }
-        try await tx.updateEngineStatuses(changed)
-        try await tx.record(changes)
+        if !changed.isEmpty {
+            try await tx.updateEngineStatuses(changed)
+            try await tx.record(changes)
+        }
+        return Set(current.keys)
     }
 
     static func deleteEngine(_ tx: some StoreTransaction, engineID: UUID) async throws {

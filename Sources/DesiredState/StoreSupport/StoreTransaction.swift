@@ -38,7 +38,6 @@ protocol StoreTransaction {
     func insertEngine(_ engine: EngineRecord) async throws
     /// Writes spec, generation, spec-changed time and deletion mark.
     func updateEngineSpec(_ engine: EngineRecord) async throws
-    func updateEngineStatus(id: UUID, status: EngineStatus) async throws
     func updateEngineStatuses(_ writes: [StatusWrite]) async throws
     /// Removes the row; returns it if it was there.
     func deleteEngine(id: UUID) async throws -> EngineRecord?
@@ -56,10 +55,6 @@ extension StoreTransaction {
             if let engine = try await engine(id: id, lock: lock) { found.append(engine) }
         }
         return found
-    }
-
-    func updateEngineStatuses(_ writes: [StatusWrite]) async throws {
-        for write in writes { try await updateEngineStatus(id: write.engineID, status: write.status) }
     }
 
     func requireLiveProduct(id: UUID, lock: Bool) async throws -> Product {
