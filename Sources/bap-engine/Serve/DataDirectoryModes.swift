@@ -16,13 +16,20 @@ enum DataDirectoryModes {
         umask(0o077)
     }
 
+    /// What the orchestrator keeps directly in the data directory; only these (and `root`
+    /// itself) are repaired, so a data directory pointed at a shared place by mistake does not
+    /// have other people's files changed.
+    static let ownEntries = ["bap.sqlite", "bap.sqlite-wal", "bap.sqlite-shm", "bap.sqlite-journal", "admin.key", "master.key", "engines"]
+
     /// Walks `root` once (not following symbolic links) and clears the group and other bits of
-    /// every directory and regular file under it, `root` included. A missing root is nothing
-    /// to do. Answers how many modes it changed.
+    /// `root`, of `ownEntries` and of every directory and regular file under `engines/`. A
+    /// missing root is nothing to do. Answers how many modes it changed.
     @discardableResult
     static func repair(_ root: String) -> Int {
         var changed = 0
-        var pending = [root]
+        var info = stat()
+        if lstat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o077 != 0, chmod(root, info.st_mode & 0o700) == 0 { changed += 1 }
+        var pending = ownEntries.map { root + "/" + $0 }
         while let path = pending.popLast() {
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
