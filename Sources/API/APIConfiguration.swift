@@ -26,6 +26,25 @@ public struct APIConfiguration: Sendable {
     /// An engine's last log lines, from the runtime. The API never talks to a driver: the
     /// composition root passes this in. `nil`: `GET …/logs` answers 501.
     public var engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)?
+    /// Which images a product may pin (`ORCH_ALLOWED_IMAGES`); decided here, from
+    /// configuration, before anything is written. Default: any tag of `defaultImage`'s
+    /// repository (plus, always, the product template's image).
+    public var imagePolicy: ImagePolicy
+    /// `GET …/logs`: the largest `tail` accepted, the most bytes answered (the newest are
+    /// kept), and how many reads of one product may run at once (429 past it).
+    public var logLimits: LogLimits
+
+    /// Bounds on engine log reads; see README "Engine logs".
+    public struct LogLimits: Sendable {
+        public var maxTail: Int
+        public var maxBytes: Int
+        public var concurrentReadsPerProduct: Int
+        public init(maxTail: Int = 10_000, maxBytes: Int = 1 << 20, concurrentReadsPerProduct: Int = 4) {
+            self.maxTail = maxTail
+            self.maxBytes = maxBytes
+            self.concurrentReadsPerProduct = concurrentReadsPerProduct
+        }
+    }
 
     public init(
         adminKey: String?,
@@ -37,9 +56,13 @@ public struct APIConfiguration: Sendable {
         watchHeartbeat: Duration = .seconds(15),
         now: @escaping @Sendable () -> Date = { Date() },
         clock: any Clock<Duration> = ContinuousClock(),
-        engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)? = nil
+        engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)? = nil,
+        imagePolicy: ImagePolicy? = nil,
+        logLimits: LogLimits = LogLimits()
     ) {
         self.engineLogs = engineLogs
+        self.imagePolicy = imagePolicy ?? (try? ImagePolicy.anyTag(of: defaultImage)) ?? .templatesOnly
+        self.logLimits = logLimits
         self.adminKey = adminKey
         self.keys = keys
         self.bootTimeout = bootTimeout

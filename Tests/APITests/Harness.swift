@@ -31,6 +31,9 @@ struct Harness {
     var heartbeat: Duration = .seconds(15)
     var activityFlush: Duration = .milliseconds(100)
     var engineLogs: (@Sendable (UUID, Int) async throws -> String)?
+    /// nil: the API's default (any tag of `september-engine`).
+    var imagePolicy: ImagePolicy?
+    var logLimits = APIConfiguration.LogLimits()
 
     /// A harness over the in-memory test store.
     init() { store = InMemoryTestStore() }
@@ -61,7 +64,7 @@ struct Harness {
         return APIConfiguration(
             adminKey: Self.adminKey, keys: keys, bootTimeout: bootTimeout, defaultImage: "september-engine:test",
             maxBodyBytes: 64 * 1024, activityFlushInterval: activityFlush, watchHeartbeat: heartbeat, now: { clock.now },
-            engineLogs: engineLogs
+            engineLogs: engineLogs, imagePolicy: imagePolicy, logLimits: logLimits
         )
     }
 

@@ -57,9 +57,9 @@ struct LegacyEngineTests {
 
     @Test("a terminal ImageNotFound answers 502 IMAGE_NOT_FOUND")
     func imageNotFound() async throws {
-        try await Harness.make().run(controller: FakeController(missingImages: ["ghost:1"])) { client in
+        try await Harness.make().run(controller: FakeController(missingImages: ["september-engine:ghost"])) { client in
             let product = try await client.register("bap")
-            let response = try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"a","engine_version":"ghost:1"}"#)
+            let response = try await client.call(.post, "/engines/provision", platformKey: product.key, json: #"{"user_id":"a","engine_version":"september-engine:ghost"}"#)
             #expect(response.status == .badGateway && response.errorCode == "IMAGE_NOT_FOUND")
         }
     }

@@ -181,12 +181,14 @@ struct DriverConformanceTests {
         }
     }
 
-    @Test("a bad image gives ImageNotFound, not a hang", arguments: DriverKind.allCases)
+    @Test("a bad image (Docker) or engine command (process) gives ImageNotFound, not a hang", arguments: DriverKind.allCases)
     func badImage(kind: DriverKind) async throws {
         try await DriverHarness.with(kind) { h in
-            let image = kind == .docker ? "bap-no-such-image-\(h.runID):none" : "/nonexistent/\(h.runID)/engine"
-            let spec = try h.spec(image: image)
-            let code5 = await errorCode { _ = try await h.driver.create(spec) }
+            // The process driver runs only its configured command; the image is a label.
+            let driver: any EngineDriver = kind == .docker ? h.driver
+                : ProcessDriver(configuration: .init(dataRoot: h.processRoot, executable: "/nonexistent/\(h.runID)/engine", portRange: h.portRange))
+            let spec = try h.spec(image: kind == .docker ? "bap-no-such-image-\(h.runID):none" : "example-engine:1")
+            let code5 = await errorCode { _ = try await driver.create(spec) }
             #expect(code5 == .imageNotFound)
         }
     }

@@ -35,6 +35,7 @@ struct ApplyRoutes: Sendable {
                 return SecretHash.sha256Hex(key)
             }
         } catch { throw Self.invalid(error) }
+        try await requireAllowedImages(batch, live: live)
         let outcomes = try await env.store.apply(batch, dryRun: dryRun, keyVersion: env.configuration.keys.currentVersion, now: env.now)
         if !dryRun { await audit(outcomes, live: live) }
         let created = Set(outcomes.filter { $0.kind == .product && $0.result == .created }.map(\.name))
@@ -75,6 +76,24 @@ struct ApplyRoutes: Sendable {
         do {
             return isJSON ? try FleetParser.parseJSON(text, file: file, limits: limits) : try FleetParser.parse(text, file: file, limits: limits)
         } catch { throw Self.invalid(error) }
+    }
+
+    /// Every engine pin in the batch must be allowed (see `requireAllowedImage`); the
+    /// template it may always use is the one in this batch, else the live product's.
+    private func requireAllowedImages(_ batch: ApplyBatch, live: [EngineKey: EngineRecord]) async throws {
+        var templates: [String: EngineTemplate] = [:]
+        for product in batch.products { templates[product.slug] = product.policy.template }
+        for engine in batch.engines where engine.spec.image != nil {
+            if templates[engine.productSlug] == nil {
+                templates[engine.productSlug] = try await env.store.product(slug: engine.productSlug)?.policy.template ?? EngineTemplate()
+            }
+            let current = live[EngineKey(product: engine.productSlug, user: engine.userID)]?.spec.image
+            do {
+                try env.requireAllowedImage(engine.spec.image, field: "image", template: templates[engine.productSlug] ?? EngineTemplate(), current: current)
+            } catch let error as APIError {
+                throw APIError(error.status, error.code, "Engine \(engine.productSlug)/\(engine.userID): \(error.message)")
+            }
+        }
     }
 
     /// The live engines (not marked for deletion) of the named products that exist.

@@ -24,6 +24,7 @@ struct LegacyEngineRoutes: Sendable {
     @Sendable func provision(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let product = try await env.requireProduct(request)
         let body = try await JSONWire.decode(ProvisionRequest.self, from: request, limit: env.configuration.maxBodyBytes)
+        try env.requireAllowedImage(body.engineVersion, field: "engine_version", template: product.policy.template)
         let spec = EngineSpec(state: .awake, keyGeneration: 1, image: body.engineVersion)
         let created = try await env.store.createEngine(
             NewEngine(productID: product.id, userID: body.userID, spec: spec, keyVersion: env.configuration.keys.currentVersion),

@@ -27,7 +27,9 @@ struct V1EngineRoutes: Sendable {
         let (caller, product, userID) = try await scope(request, context)
         let ifMatch = try Self.ifMatch(request)
         let body = try await JSONWire.decode(PutEngineRequest.self, from: request, limit: env.configuration.maxBodyBytes)
-        if let existing = try await env.store.engine(productID: product.id, userID: userID), !existing.isMarkedForDeletion {
+        let existing = try await env.store.engine(productID: product.id, userID: userID)
+        try env.requireAllowedImage(body.spec.image, field: "spec.image", template: product.policy.template, current: existing.flatMap { $0.isMarkedForDeletion ? nil : $0.spec.image })
+        if let existing, !existing.isMarkedForDeletion {
             let updated = try await env.store.updateSpec(engineID: existing.id, spec: body.spec, expectedGeneration: ifMatch, now: env.now)
             if updated.generation != existing.generation { await audit(.specUpdate, updated, caller) }
             return try respond(updated, product)
@@ -51,7 +53,9 @@ struct V1EngineRoutes: Sendable {
         let (caller, product, engine) = try await lookup(request, context)
         let ifMatch = try Self.ifMatch(request)
         let body = try await JSONWire.decode(PatchEngineRequest.self, from: request, limit: env.configuration.maxBodyBytes)
-        let updated = try await env.store.updateSpec(engineID: engine.id, spec: try body.applied(to: engine.spec), expectedGeneration: ifMatch, now: env.now)
+        let spec = try body.applied(to: engine.spec)
+        try env.requireAllowedImage(spec.image, field: "spec.image", template: product.policy.template, current: engine.spec.image)
+        let updated = try await env.store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: ifMatch, now: env.now)
         if updated.generation != engine.generation { await audit(.specUpdate, updated, caller) }
         return try respond(updated, product)
     }
@@ -74,22 +78,40 @@ struct V1EngineRoutes: Sendable {
         try await setState(.awake, action: .wake, request, context)
     }
 
-    /// The engine's last `tail` log lines (default 200, at most 10,000) as text, read from the
-    /// runtime through the injected `engineLogs`. 501 when the server has none; 502 when the
-    /// runtime cannot answer (the reason goes to the log, not to the caller).
+    /// The engine's last `tail` log lines as text (default 200, at most `logLimits.maxTail`;
+    /// anything else is 400), at most `logLimits.maxBytes` bytes (the newest whole lines are
+    /// kept), read from the runtime through the injected `engineLogs`. At most
+    /// `concurrentReadsPerProduct` reads of one product at once (429 with `Retry-After`).
+    /// 501 when the server has no log source; 502 when the runtime cannot answer (the reason
+    /// goes to the log, not to the caller).
     @Sendable func logs(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let (_, _, engine) = try await lookup(request, context)
+        let (_, product, engine) = try await lookup(request, context)
+        let limits = env.configuration.logLimits
         let tailText = Params.query(request, "tail") ?? "200"
-        guard let tail = Int(tailText), (1...10_000).contains(tail) else { throw APIError.invalid("tail", "must be a whole number from 1 to 10000") }
+        guard tailText.count <= 12, let tail = Int(tailText), (1...limits.maxTail).contains(tail) else {
+            throw APIError.invalid("tail", "must be a whole number from 1 to \(limits.maxTail)")
+        }
         guard let provider = env.configuration.engineLogs else {
             throw APIError(.notImplemented, "NOT_SUPPORTED", "This server cannot read engine logs.")
         }
-        let text: String
-        do { text = try await provider(engine.id, tail) } catch {
-            env.logger.warning("engine logs unavailable", metadata: ["engine": "\(engine.id)", "error": "\(error)"])
-            throw APIError(.badGateway, "RUNTIME_ERROR", "The runtime could not return this engine's logs.")
+        let text: String = try await env.logReads.withSlot(product.id) {
+            do { return try await provider(engine.id, tail) } catch {
+                env.logger.warning("engine logs unavailable", metadata: ["engine": "\(engine.id)", "error": "\(error)"])
+                throw APIError(.badGateway, "RUNTIME_ERROR", "The runtime could not return this engine's logs.")
+            }
         }
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        let body = Self.newestWholeLines(of: text, maxBytes: limits.maxBytes)
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `text` when it fits in `maxBytes`; else its last `maxBytes` bytes from the first line
+    /// that starts inside them (or cut mid-line when one line is longer than the cap).
+    static func newestWholeLines(of text: String, maxBytes: Int) -> ArraySlice<UInt8> {
+        let bytes = Array(text.utf8)
+        guard bytes.count > maxBytes else { return bytes[...] }
+        let window = bytes[(bytes.count - maxBytes)...]
+        guard let newline = window.firstIndex(of: UInt8(ascii: "\n")), newline + 1 < bytes.count else { return window }
+        return bytes[(newline + 1)...]
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {

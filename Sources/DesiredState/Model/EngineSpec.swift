@@ -43,7 +43,7 @@ extension EngineSpec: Codable {
             keyGeneration: try c.decodeIfPresent(Int.self, forKey: .keyGeneration) ?? 1,
             image: try c.decodeIfPresent(String.self, forKey: .image)
         )
-        try validate()
+        if !decoder.isStoredValue { try validate() }
     }
 
     public func encode(to encoder: any Encoder) throws {

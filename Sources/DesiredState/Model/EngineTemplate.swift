@@ -37,11 +37,10 @@ public struct EngineTemplate: Sendable, Equatable, Hashable {
         }
     }
 
-    /// An image reference: 1...256 printable characters without whitespace.
+    /// A Docker image reference (see `ImageReference`); anything else is a validation error
+    /// naming `field`.
     public static func validateImage(_ image: String, field: String) throws(ValidationError) {
-        guard !image.isEmpty, image.utf8.count <= 256,
-              image.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
-        else { throw ValidationError(field: field, message: "must be an image reference like 'name:tag'") }
+        try ImageReference.validate(image, field: field)
     }
 }
 

@@ -83,7 +83,7 @@ extension Policy: Codable {
             sleepMode: try c.decodeIfPresent(SleepMode.self, forKey: .sleepMode) ?? .stop,
             template: try c.decodeIfPresent(EngineTemplate.self, forKey: .template) ?? EngineTemplate()
         )
-        try validate()
+        if !decoder.isStoredValue { try validate() }
     }
 
     public func encode(to encoder: any Encoder) throws {

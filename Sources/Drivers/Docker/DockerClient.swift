@@ -37,10 +37,12 @@ public struct DockerClient: Sendable {
     }
 
     /// Sends one request and collects the answer (up to 16 MiB). Transport failures are
-    /// `.unavailable`; HTTP statuses are the caller's to interpret.
-    func send(_ method: Method, _ path: String, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil, timeout: Duration = .seconds(60)) async throws(DriverError) -> Reply {
+    /// `.unavailable`; HTTP statuses are the caller's to interpret. A path whose interpolated
+    /// segment could climb out of its place (see `DockerPath`) is `.rejected` unsent.
+    func send(_ method: Method, _ path: DockerPath, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil, timeout: Duration = .seconds(60)) async throws(DriverError) -> Reply {
+        guard path.isSafe else { throw DriverError(.rejected, "A name is not usable in a Docker API path.", detail: "\(method) \(path)") }
         let prefix = try await versionPrefix()
-        let request = try makeRequest(method, prefix + path, query: query, body: body)
+        let request = try makeRequest(method, prefix + path.encoded, query: query, body: body)
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
             let buffer = try await response.body.collect(upTo: 16 << 20)
@@ -51,9 +53,10 @@ public struct DockerClient: Sendable {
     }
 
     /// Starts a streaming request on `client` (which must have no read timeout).
-    func openStream(_ path: String, query: [(String, String)], on client: HTTPClient) async throws(DriverError) -> HTTPClientResponse {
+    func openStream(_ path: DockerPath, query: [(String, String)], on client: HTTPClient) async throws(DriverError) -> HTTPClientResponse {
+        guard path.isSafe else { throw DriverError(.rejected, "A name is not usable in a Docker API path.", detail: "stream \(path)") }
         let prefix = try await versionPrefix()
-        let request = try makeRequest(.GET, prefix + path, query: query, body: nil)
+        let request = try makeRequest(.GET, prefix + path.encoded, query: query, body: nil)
         do {
             return try await client.execute(request, timeout: .hours(24 * 365))
         } catch {

@@ -18,10 +18,19 @@ struct DockerContainerBody: Encodable, Sendable {
         var memory: Int?
         var nanoCPUs: Int?
         var networkMode: String?
+        /// Docker keeps at most two 10 MiB json-file logs per engine, so a chatty engine cannot
+        /// fill the host's disk (the process driver rotates at the same size).
+        var logConfig = LogConfig(type: "json-file", config: ["max-size": "10m", "max-file": "2"])
         enum CodingKeys: String, CodingKey {
             case binds = "Binds", portBindings = "PortBindings", restartPolicy = "RestartPolicy", initProcess = "Init"
-            case memory = "Memory", nanoCPUs = "NanoCpus", networkMode = "NetworkMode"
+            case memory = "Memory", nanoCPUs = "NanoCpus", networkMode = "NetworkMode", logConfig = "LogConfig"
         }
+    }
+
+    struct LogConfig: Encodable, Sendable {
+        var type: String
+        var config: [String: String]
+        enum CodingKeys: String, CodingKey { case type = "Type", config = "Config" }
     }
 
     struct PortBinding: Encodable, Sendable {

@@ -1,10 +1,12 @@
 import Foundation
 
 extension DockerDriver {
-    /// Present locally: done. Missing: pulled (see `pull`). A name Docker cannot parse:
-    /// `.imageNotFound` too.
+    /// Present locally: done. Missing: pulled (see `pull`). A name Docker cannot parse, or one
+    /// that cannot be a path segment: `.imageNotFound` too.
     func ensureImage(_ image: String) async throws(DriverError) {
-        let reply = try await client.send(.GET, "/images/\(image)/json")
+        let path: DockerPath = "/images/\(image)/json"
+        guard path.isSafe else { throw DriverError(.imageNotFound, "The engine image name is not valid.", detail: "not a path segment") }
+        let reply = try await client.send(.GET, path)
         switch reply.status {
         case 200: return
         case 404: try await pull(image)

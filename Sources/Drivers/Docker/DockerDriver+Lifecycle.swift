@@ -5,7 +5,7 @@ extension DockerDriver {
     /// A container that cannot start in place (see `cannotStartInPlace`) is retried once after
     /// 300 ms, then reported `.stale` so the controller recreates it.
     public func start(_ engineID: UUID) async throws(DriverError) {
-        let path = "/containers/\(DockerLabels.containerName(engineID))/start"
+        let path: DockerPath = "/containers/\(DockerLabels.containerName(engineID))/start"
         var reply = try await client.send(.POST, path)
         if reply.status == 500, Self.cannotStartInPlace(reply.text) {
             logger.debug("start failed in place, retrying once", metadata: ["engine": "\(engineID)", "detail": "\(reply.text.prefix(200))"])

@@ -3,7 +3,7 @@ import Foundation
 extension ProcessDriver {
     /// Polls the data root and `/proc` every `monitorInterval` (200 ms by default) and yields
     /// `.changed` for every engine whose state, pid or existence changed since the last look.
-    /// The first look only sets the baseline. Nothing is ever lost between looks (the state is
+    /// Each look also rotates engine logs past `logMaxBytes`. The first look only sets the baseline. Nothing is ever lost between looks (the state is
     /// re-derived each time), so `.resync` is never needed. Ends when the consumer stops.
     public func events() -> AsyncStream<DriverEvent> {
         let (stream, continuation) = AsyncStream<DriverEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
@@ -15,7 +15,10 @@ extension ProcessDriver {
                 var now: [UUID: String] = [:]
                 for engine in (try? await list()) ?? [] {
                     now[engine.engineID] = "\(engine.state.rawValue)/\(engine.runtimeID ?? "-")"
+                    // The same look keeps every log under its size (see `LogFile`).
+                    LogFile.rotateIfNeeded(configuration.logPath(engine.engineID), limit: configuration.logMaxBytes)
                 }
+                await reaper.reapAll()
                 if !first {
                     for id in Set(now.keys).union(last.keys) where now[id] != last[id] { continuation.yield(.changed(id)) }
                 }

@@ -15,17 +15,20 @@ extension ProcessDriver {
             throw DriverError(.stale, "The engine's port is taken; it must be recreated.", detail: "port \(metadata.port) on \(configuration.bindAddress) is in use")
         }
         if let old = metadata.pid { await reaper.forget(old) }
+        // The configured command, not the one recorded at create: metadata written by an
+        // older version may name a program a caller chose.
         let pid = try ProcessSpawner.spawn(
-            executable: metadata.executable, arguments: configuration.arguments,
+            executable: configuration.executable, arguments: configuration.arguments,
             environment: metadata.environment, logPath: configuration.logPath(engineID)
         )
+        await reaper.adopt(pid)
         // The start time is what makes the pid ours; it exists as soon as posix_spawn returns.
         metadata.pid = pid
         metadata.pidStartTime = ProcessTable.stat(pid)?.startTime
         metadata.startedAt = Date()
         metadata.state = "started"
         do { try metadata.save(configuration.metadataPath(engineID)) } catch {
-            kill(pid, SIGKILL)
+            kill(pid, SIGKILL)  // Reaped by the monitor's next `reapAll`.
             throw DriverError(.rejected, "The engine's metadata cannot be written.", detail: "\(error)")
         }
     }
@@ -34,7 +37,10 @@ extension ProcessDriver {
     /// it), SIGKILL after `grace`. Absent, never started or exited already: success.
     public func stop(_ engineID: UUID, grace: Duration) async throws(DriverError) {
         guard let metadata = try load(engineID), let pid = metadata.pid else { return }
-        guard ProcessTable.liveness(pid: pid, startTime: metadata.pidStartTime) != .dead else { return }
+        guard ProcessTable.liveness(pid: pid, startTime: metadata.pidStartTime) != .dead else {
+            _ = await reaper.exit(of: pid)  // Exited by itself: a zombie until reaped.
+            return
+        }
         if grace > .zero {
             signal(pid, SIGTERM)
             signal(pid, SIGCONT)
@@ -61,13 +67,13 @@ extension ProcessDriver {
         try await waitFor(.running, metadata, pid: pid)
     }
 
-    /// The last `tail` lines of `engine.log`. Absent: `.notFound`.
+    /// The last `tail` lines of `engine.log` (and of the rotated `engine.log.1` before it),
+    /// read backwards from the end: at most `logReadMaxBytes`, whatever the files' sizes.
+    /// Absent: `.notFound`.
     public func logs(_ engineID: UUID, tail: Int) async throws(DriverError) -> String {
         guard try load(engineID) != nil else { throw DriverError(.notFound, "The engine does not exist.") }
-        let data = FileManager.default.contents(atPath: configuration.logPath(engineID)) ?? Data()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let trimmed = lines.last == "" ? lines.dropLast() : lines[...]
-        return trimmed.suffix(max(0, tail)).joined(separator: "\n")
+        let path = configuration.logPath(engineID)
+        return LogFile.tail([path, path + ".1"], lines: tail, maxBytes: configuration.logReadMaxBytes)
     }
 
     // MARK: - Helpers

@@ -40,8 +40,10 @@ public struct ProcessDriver: EngineDriver {
     }
 
     /// Writes the engine's directory and metadata (no process yet). Exists with the same spec
-    /// hash: returned as it is (adopt); another hash: `.conflict`. The executable must exist
-    /// (`.imageNotFound`); an unwritable or full data root is `.rejected`.
+    /// hash: returned as it is (adopt); another hash: `.conflict`. The configured executable
+    /// must exist (`.imageNotFound`); an unwritable or full data root is `.rejected`. The
+    /// spec's image is only a label here (it feeds the spec hash): what runs is always the
+    /// operator's `ORCH_ENGINE_COMMAND`, never a path a caller wrote.
     public func create(_ spec: RuntimeSpec) async throws(DriverError) -> ObservedEngine {
         if let existing = try load(spec.engineID) {
             guard existing.specHash == spec.specHash else {
@@ -49,7 +51,7 @@ public struct ProcessDriver: EngineDriver {
             }
             return await observed(existing)
         }
-        let executable = spec.image.hasPrefix("/") ? spec.image : configuration.executable
+        let executable = configuration.executable
         guard access(executable, X_OK) == 0 else {
             throw DriverError(.imageNotFound, "The Engine executable does not exist or cannot be run.", detail: executable)
         }
@@ -78,7 +80,7 @@ public struct ProcessDriver: EngineDriver {
         let directory = configuration.directory(engineID)
         do {
             if keepBrain {
-                for file in ["engine.json", "engine.json.tmp", "engine.log"] where FileManager.default.fileExists(atPath: "\(directory)/\(file)") {
+                for file in ["engine.json", "engine.json.tmp", "engine.log", "engine.log.1"] where FileManager.default.fileExists(atPath: "\(directory)/\(file)") {
                     try FileManager.default.removeItem(atPath: "\(directory)/\(file)")
                 }
             } else if FileManager.default.fileExists(atPath: directory) {

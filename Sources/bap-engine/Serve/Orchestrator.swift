@@ -19,6 +19,10 @@ struct Orchestrator {
 
     func run() async throws {
         let c = configuration
+        // Before anything is created: the data dir holds keys, the store and every brain.
+        DataDirectoryModes.restrictUmask()
+        let repaired = DataDirectoryModes.repair(c.dataDirectory)
+        if repaired > 0 { logger.notice("restricted file modes under the data directory to its owner", metadata: ["changed": "\(repaired)"]) }
         let secrets = try EmbeddedSecrets.resolve(c)
         let keyring = try MasterKeyring(parsing: secrets.masterKey)
         let keys = EngineKeyDeriver(keyring: keyring)
@@ -39,7 +43,7 @@ struct Orchestrator {
         )
         let api = APIConfiguration(
             adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
-            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }
+            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }, imagePolicy: try c.imagePolicy()
         )
         let app = buildApplication(
             store: store, configuration: api, registry: registry,
@@ -77,7 +81,8 @@ struct Orchestrator {
         case .process:
             return ProcessDriver(configuration: ProcessDriverConfiguration(
                 dataRoot: c.dataDirectory + "/engines", executable: c.engineCommand ?? Self.bundledEngine(),
-                portRange: c.portMin...c.portMax, bindAddress: c.publishHost, catalogPath: c.catalogPath
+                portRange: c.portMin...c.portMax, bindAddress: c.publishHost, catalogPath: c.catalogPath,
+                logMaxBytes: c.engineLogMaxBytes
             ), logger: Logger(label: "bap-engine.process"))
         }
     }

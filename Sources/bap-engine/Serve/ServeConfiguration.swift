@@ -1,3 +1,4 @@
+import DesiredState
 import Foundation
 
 /// Everything `serve` reads, from `ORCH_*` variables (REFERENCE.md §11) overridden by flags.
@@ -37,6 +38,11 @@ struct ServeConfiguration: Sendable {
     var idleSweepInterval = 30
     var workers = 16
     var logLevel = "info"
+    /// `ORCH_ALLOWED_IMAGES`: the images products may pin (see `ImagePolicy`).
+    var allowedImages: String?
+    /// `ORCH_ENGINE_LOG_MAX_BYTES`: a process engine's `engine.log` is rotated past this size
+    /// (one older file is kept).
+    var engineLogMaxBytes = 10 << 20
 
     /// Reads the environment. Unknown values of enumerated settings and non-numbers are errors
     /// naming the variable (never echoing a secret's value).
@@ -77,6 +83,9 @@ struct ServeConfiguration: Sendable {
         c.idleSweepInterval = try int(env, "ORCH_IDLE_SWEEP_INTERVAL_S", c.idleSweepInterval, 1...86_400)
         c.workers = try int(env, "ORCH_WORKERS", c.workers, 1...1024)
         c.logLevel = env["ORCH_LOG_LEVEL"] ?? c.logLevel
+        c.allowedImages = env["ORCH_ALLOWED_IMAGES"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        c.engineLogMaxBytes = try int(env, "ORCH_ENGINE_LOG_MAX_BYTES", c.engineLogMaxBytes, 65_536...(1 << 40))
+        _ = try c.imagePolicy()
         guard c.portMin <= c.portMax else { throw ConfigurationError("ORCH_PORT_MIN must not exceed ORCH_PORT_MAX") }
         return c
     }
@@ -87,6 +96,18 @@ struct ServeConfiguration: Sendable {
             throw ConfigurationError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// What the API lets a product pin: `ORCH_ALLOWED_IMAGES` when set; otherwise on Docker
+    /// any tag of the engine image's repository, and on the process driver (where an image is
+    /// only a label; the command is always `ORCH_ENGINE_COMMAND`) any valid reference.
+    func imagePolicy() throws -> ImagePolicy {
+        do {
+            if let allowedImages { return try ImagePolicy(allowing: allowedImages) }
+            return backend == .docker ? try ImagePolicy.anyTag(of: defaultImage) : .anyReference
+        } catch let error as ValidationError {
+            throw ConfigurationError("\(error.field) \(error.message)")
+        }
     }
 
     /// The engine image (or, for the process driver, the label that stands for the command).
