@@ -24,6 +24,7 @@ struct Orchestrator {
         let keys = EngineKeyDeriver(keyring: keyring)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        ControllerMetrics().registerKnownSeries()  // every series deploy/ reads exists from the start
 
         let store = try await makeStore()
         let driver = try makeDriver()
