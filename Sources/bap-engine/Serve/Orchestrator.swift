@@ -47,6 +47,7 @@ struct Orchestrator {
             server: ApplicationConfiguration(address: .hostname(c.host, port: c.port), serverName: "bap-engine")
         )
         announce(secrets: secrets)
+        if c.databaseURL == nil { EmbeddedSecrets.writeEndpoint(c) }  // the CLI in this directory finds it
         let main = MainService(store: store, controller: controller, app: app)
         let group = ServiceGroup(configuration: .init(services: [store, main], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
