@@ -122,9 +122,10 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             try ConfigCommand.run {
                 let config = try CLIConfig.load(from: file.resolved)
-                var table = TextTable("CURRENT", "NAME", "SERVER", "AUTH", "PRODUCT")
+                // AUTH last: a key file's path is the long cell, and only the last column is cut.
+                var table = TextTable("CURRENT", "NAME", "SERVER", "PRODUCT", "AUTH")
                 for c in config.contexts {
-                    table.rows.append([c.name == config.currentContext ? "*" : "", c.name, c.server ?? "-", c.authDescription, c.product ?? "-"])
+                    table.rows.append([c.name == config.currentContext ? "*" : "", c.name, c.server ?? "-", c.product ?? "-", c.authDescription])
                 }
                 print(table.render())
             }
