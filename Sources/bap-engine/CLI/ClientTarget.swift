@@ -57,17 +57,7 @@ struct ClientTarget: Sendable {
             }
             server = server ?? context.server
             product = product ?? context.product
-            if case .none = credential {
-                if let key = context.adminKey {
-                    (credential, source) = (Credential.admin(key), "context '\(name)'")
-                } else if let file = context.adminKeyFile {
-                    (credential, source) = (Credential.admin(try CLIConfig.readKeyFile(file)), "context '\(name)' (\(file))")
-                } else if let key = context.platformKey {
-                    (credential, source) = (Credential.platform(key), "context '\(name)'")
-                } else if let file = context.platformKeyFile {
-                    (credential, source) = (Credential.platform(try CLIConfig.readKeyFile(file)), "context '\(name)' (\(file))")
-                }
-            }
+            if case .none = credential, let found = try key(of: context) { (credential, source) = found }
         } else {
             // Nothing configured: the embedded server of this directory, if there is one.
             let dataDir = env("ORCH_DATA_DIR") ?? "bap-data"
@@ -79,6 +69,16 @@ struct ClientTarget: Sendable {
         var base = server ?? defaultServer
         while base.hasSuffix("/") { base.removeLast() }
         return ClientTarget(server: base, credential: credential, product: product, keySource: source)
+    }
+
+    /// A context's key (inline or read from its file) and where it came from; nil without one.
+    static func key(of context: CLIConfig.Context) throws -> (Credential, String)? {
+        let name = context.name
+        if let key = context.adminKey { return (.admin(key), "context '\(name)'") }
+        if let file = context.adminKeyFile { return (.admin(try CLIConfig.readKeyFile(file)), "context '\(name)' (\(file))") }
+        if let key = context.platformKey { return (.platform(key), "context '\(name)'") }
+        if let file = context.platformKeyFile { return (.platform(try CLIConfig.readKeyFile(file)), "context '\(name)' (\(file))") }
+        return nil
     }
 
     var isAdmin: Bool {
