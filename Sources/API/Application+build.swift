@@ -29,6 +29,7 @@ public func buildApplication(
     logger: Logger = Logger(label: "bap-engine.api")
 ) -> some ApplicationProtocol {
     let env = APIEnvironment(store: store, configuration: configuration, logger: logger, metrics: APIMetrics(registry: registry))
+    env.metrics.registerKnownSeries()
     let routes = buildRoutes(env: env)
     return Application(router: routes.router, configuration: server, services: [env.activity, env.storeHealth] + services, logger: logger)
 }

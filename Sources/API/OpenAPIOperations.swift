@@ -12,6 +12,7 @@ enum OpenAPIOperations {
         Op(method: "get", path: "/status", summary: "Engines by status and fleet health (product, or fleet with the admin key).", auth: .either, responses: with(e, [200: "Status"])),
         Op(method: "get", path: "/metrics", summary: "JSON metrics with X-Platform-Key; Prometheus text without.", auth: .none, headers: ["X-Platform-Key"], responses: with(e, [200: "Metrics"])),
         Op(method: "get", path: "/openapi.json", summary: "This document.", auth: .none, responses: [200: "document"]),
+        Op(method: "get", path: "/v1/schema/fleet.json", summary: "JSON Schema of one fleet-file document (for editors; deploy/schema/fleet.schema.json).", auth: .none, responses: [200: "document"]),
         Op(method: "post", path: "/engines/provision", summary: "Provision an engine and wait until it runs.", auth: .platform, body: "ProvisionRequest", responses: with(waitingErrors, [200: "ProvisionResponse", 403: nil, 429: nil])),
         Op(method: "get", path: "/engines", summary: "List the product's engines (never keys).", auth: .platform, query: ["status", "limit", "offset"], responses: with(e, [200: "EngineList"])),
         Op(method: "get", path: "/engines/{user_id}", summary: "One engine with its key.", auth: .platform, responses: with(e, [200: "LegacyEngine", 503: nil])),

@@ -1,3 +1,4 @@
+import DesiredState
 import Foundation
 import Metrics
 
@@ -50,7 +51,32 @@ public struct ControllerMetrics: Sendable {
 
     func leader(_ isLeader: Bool) { Gauge(label: "bap_controller_leader").record(isLeader ? 1 : 0) }
 
+    /// Every phase is written, absent ones as 0: a phase that empties must not keep its last
+    /// count (the "engines failed" alert would never resolve).
     func phases(_ counts: [String: Int]) {
-        for (phase, n) in counts { Gauge(label: "bap_engines", dimensions: [("phase", phase)]).record(n) }
+        for phase in Set(EnginePhase.allCases.map(\.rawValue)).union(counts.keys) {
+            Gauge(label: "bap_engines", dimensions: [("phase", phase)]).record(counts[phase] ?? 0)
+        }
+    }
+
+    /// Registers every series the dashboard and alert rules read (`deploy/`), at zero, so a
+    /// fresh server's `/metrics` has them before the first reconcile, restart or leadership.
+    public func registerKnownSeries() {
+        for outcome in ["done", "requeue", "retry"] {
+            _ = Timer(label: "bap_reconcile_duration_seconds", dimensions: [("outcome", outcome)], preferredDisplayUnit: .seconds)
+        }
+        for action in ["create", "start", "stop", "pause", "unpause", "remove"] {
+            _ = Counter(label: "bap_driver_actions_total", dimensions: [("action", action)])
+        }
+        _ = Counter(label: "bap_engine_starts_total")
+        _ = Counter(label: "bap_engine_restarts_total")
+        _ = Counter(label: "bap_resync_queued_total")
+        _ = Timer(label: "bap_wake_latency_seconds", preferredDisplayUnit: .seconds)
+        _ = Timer(label: "bap_resync_duration_seconds", preferredDisplayUnit: .seconds)
+        Gauge(label: "bap_resync_engines").record(0)
+        queueDepth(0)
+        breaker(open: false)
+        leader(false)
+        phases([:])
     }
 }

@@ -5,6 +5,6 @@ extension BAPEngine {
     static let clientVerbs: [any ParsableCommand.Type] = [
         ApplyCommand.self, DiffCommand.self, GetCommand.self, DescribeCommand.self, WaitCommand.self,
         SleepCommand.self, WakeCommand.self, RotateKeyCommand.self, DeleteCommand.self,
-        LogsCommand.self, StatusCommand.self, AuditCommand.self,
+        LogsCommand.self, StatusCommand.self, AuditCommand.self, ConfigCommand.self,
     ]
 }

@@ -43,4 +43,25 @@ struct StoreHealthTests {
             }
         }
     }
+
+    @Test("while the store is down /metrics still serves Prometheus text, with bap_store_up 0 (the store-down alert's input)")
+    func metricsReportStoreDown() async throws {
+        let store = try Self.unreachableStore()
+        let env = APIEnvironment.make(store: store, configuration: Harness().configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await env.storeHealth.run() }
+            defer { group.cancelAll() }
+            try await eventually(timeout: .seconds(20), "store reported down") { !env.storeHealth.isUp }
+            let app = Application(router: buildRoutes(env: env).router)
+            try await app.test(.router) { client in
+                let response = try await client.call(.get, "/metrics")
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                let line = text.split(separator: "\n").first { $0.hasPrefix("bap_store_up ") }
+                #expect(line.flatMap { Double($0.dropFirst("bap_store_up ".count)) } == 0, "\(text.prefix(2000))")
+                // With a platform key the JSON metrics need the store: 503 as every other call.
+                #expect(try await client.call(.get, "/metrics", platformKey: "pk-sept-anything").status == .serviceUnavailable)
+            }
+        }
+    }
 }

@@ -21,7 +21,7 @@ struct FleetSpecTests {
         let alice = try #require(fleet.engines.first)
         #expect(alice.state == .awake && alice.keyGeneration == 1 && alice.image == "bap-example-engine:latest")
         #expect(fleet.engines[1].state == .asleep && fleet.engines[1].keyGeneration == nil)
-        #expect(alice.location.line == 26)  // the document's first key, after its comment
+        #expect(alice.location.line == 27)  // the document's first key, after its comment
     }
 
     @Test("a file naming an unknown product in an engine still parses; the store decides")

@@ -44,6 +44,7 @@ struct FleetRoutes: Sendable {
     /// log. Without: Prometheus text of the shared registry (API and controller metrics).
     @Sendable func metrics(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         guard request.headers[APIEnvironment.platformKeyHeader] != nil else {
+            env.metrics.recordStoreUp(env.storeHealth.isUp)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: env.metrics.registry.emitToBuffer())))

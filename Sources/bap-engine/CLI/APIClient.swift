@@ -7,13 +7,13 @@ import NIOHTTP1
 /// every failure turned into a one-line `CLIError` ("cannot reach …", "the server refused the
 /// admin key", or the server's own `{"error":{"code","message"}}`).
 final class APIClient: Sendable {
-    let options: ClientOptions
+    let target: ClientTarget
     let base: String
     private let http: HTTPClient
 
-    init(options: ClientOptions) {
-        self.options = options
-        self.base = options.resolvedServer
+    init(target: ClientTarget) {
+        self.target = target
+        self.base = target.server
         // No read timeout: watch streams stay quiet for long stretches (heartbeats every 15 s).
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
     }
@@ -44,10 +44,10 @@ final class APIClient: Sendable {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let key = options.resolvedAdminKey {
-            request.headers.add(name: "X-Admin-Key", value: key)
-        } else if let key = options.resolvedPlatformKey {
-            request.headers.add(name: "X-Platform-Key", value: key)
+        switch target.credential {
+        case .admin(let key): request.headers.add(name: "X-Admin-Key", value: key)
+        case .platform(let key): request.headers.add(name: "X-Platform-Key", value: key)
+        case .none: break
         }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
@@ -84,10 +84,12 @@ final class APIClient: Sendable {
         }
         switch envelope.error.code {
         case "INVALID_ADMIN_KEY":
-            let given = options.resolvedAdminKey == nil ? "no admin key was given (set --admin-key or ORCH_ADMIN_KEY)" : "the admin key was refused"
+            let given = target.isAdmin ? "the admin key from \(target.keySource) was refused"
+                : "this needs the admin key (--admin-key-file, ORCH_ADMIN_KEY, or a context: bap-engine config set-context)"
             return CLIError("\(given) (INVALID_ADMIN_KEY)")
         case "INVALID_PLATFORM_KEY":
-            return CLIError("no valid key: pass --admin-key (or ORCH_ADMIN_KEY) or a correct --platform-key (INVALID_PLATFORM_KEY)")
+            let given = target.keySource.isEmpty ? "no key was given" : "the key from \(target.keySource) was refused"
+            return CLIError("\(given): pass --admin-key-file or --platform-key-file, set ORCH_ADMIN_KEY, or choose a context (bap-engine config set-context) (INVALID_PLATFORM_KEY)")
         default:
             return CLIError("\(envelope.error.message) (\(envelope.error.code))")
         }

@@ -19,10 +19,15 @@ struct CLIError: Error, CustomStringConvertible {
 /// and turning it into the process exit code. The client is always shut down.
 enum CLI {
     static func run(_ options: ClientOptions, errorExitCode: Int32 = 1, _ body: (APIClient) async throws -> Int32) async throws {
-        let api = APIClient(options: options)
         let outcome: Result<Int32, any Error>
-        do { outcome = .success(try await body(api)) } catch { outcome = .failure(error) }
-        await api.shutdown()
+        switch Result(catching: { try ClientTarget.resolve(options) }) {
+        case .success(let target):
+            let api = APIClient(target: target)
+            do { outcome = .success(try await body(api)) } catch { outcome = .failure(error) }
+            await api.shutdown()
+        case .failure(let error):
+            outcome = .failure(error)
+        }
         switch outcome {
         case .success(let code):
             if code != 0 { throw ExitCode(code) }

@@ -43,7 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLI.run(client) { api in
             var query = ["limit=\(limit)"]
-            if let product = client.resolvedProduct { query.append("product=\(product.urlComponent)") }
+            if let product = api.target.product { query.append("product=\(product.urlComponent)") }
             if let user { query.append("user=\(user.urlComponent)") }
             if let action { query.append("action=\(action.urlComponent)") }
             if let since { query.append("since=\(since.urlComponent)") }

@@ -1,10 +1,10 @@
 import Foundation
 
 extension APIClient {
-    /// The product engine verbs act on: `--product` / `BAP_PRODUCT`, or the only product the
+    /// The product engine verbs act on: `--product` / `BAP_PRODUCT` / the context's, or the only product the
     /// server has. Several products and none named: an error listing them.
     func product() async throws -> String {
-        if let slug = options.resolvedProduct { return slug }
+        if let slug = target.product { return slug }
         let products = try await get(ProductList.self, "/v1/products").products
         switch products.count {
         case 1: return products[0].slug

@@ -34,6 +34,15 @@ enum EmbeddedSecrets {
         return Resolved(adminKey: admin, masterKey: master, newAdminKey: fresh)
     }
 
+    /// `<data dir>/server.url`: where this embedded server answers, written at every start so the
+    /// CLI run in the same directory finds it (with `admin.key`) when nothing else is configured.
+    static func writeEndpoint(_ c: ServeConfiguration) {
+        let host = ["0.0.0.0", "::", ""].contains(c.host) ? "127.0.0.1" : (c.host.contains(":") ? "[\(c.host)]" : c.host)
+        let path = c.dataDirectory + "/server.url"
+        try? FileManager.default.removeItem(atPath: path)
+        _ = FileManager.default.createFile(atPath: path, contents: Data("http://\(host):\(c.port)\n".utf8), attributes: [.posixPermissions: 0o600])
+    }
+
     /// Reads the key file, or creates it with mode 0600 holding a new key.
     static func readOrCreate(_ path: String, make: () -> String) throws -> (String, Bool) {
         if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {

@@ -28,6 +28,7 @@ struct Orchestrator {
         let keys = EngineKeyDeriver(keyring: keyring)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        ControllerMetrics().registerKnownSeries()  // every series deploy/ reads exists from the start
 
         let store = try await makeStore()
         let driver = try makeDriver()
@@ -50,6 +51,7 @@ struct Orchestrator {
             server: ApplicationConfiguration(address: .hostname(c.host, port: c.port), serverName: "bap-engine")
         )
         announce(secrets: secrets)
+        if c.databaseURL == nil { EmbeddedSecrets.writeEndpoint(c) }  // the CLI in this directory finds it
         let main = MainService(store: store, controller: controller, app: app)
         let group = ServiceGroup(configuration: .init(services: [store, main], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
