@@ -28,7 +28,7 @@ struct V1EngineRoutes: Sendable {
         let ifMatch = try Self.ifMatch(request)
         let body = try await JSONWire.decode(PutEngineRequest.self, from: request, limit: env.configuration.maxBodyBytes)
         if let existing = try await env.store.engine(productID: product.id, userID: userID), !existing.isMarkedForDeletion {
-            let updated = try await env.store.updateSpec(engineID: existing.id, spec: body.spec, expectedGeneration: ifMatch, now: env.now)
+            let updated = try await env.store.updateSpec(engineID: existing.id, spec: body.spec(over: existing.spec), expectedGeneration: ifMatch, now: env.now)
             if updated.generation != existing.generation { await audit(.specUpdate, updated, caller) }
             return try respond(updated, product)
         }
