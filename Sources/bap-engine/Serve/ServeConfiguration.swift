@@ -37,6 +37,8 @@ struct ServeConfiguration: Sendable {
     var idleSweepInterval = 30
     var workers = 16
     var logLevel = "info"
+    var auditRetentionDays = 90
+    var changesRetained = 100_000
 
     /// Reads the environment. Unknown values of enumerated settings and non-numbers are errors
     /// naming the variable (never echoing a secret's value).
@@ -77,6 +79,8 @@ struct ServeConfiguration: Sendable {
         c.idleSweepInterval = try int(env, "ORCH_IDLE_SWEEP_INTERVAL_S", c.idleSweepInterval, 1...86_400)
         c.workers = try int(env, "ORCH_WORKERS", c.workers, 1...1024)
         c.logLevel = env["ORCH_LOG_LEVEL"] ?? c.logLevel
+        c.auditRetentionDays = try int(env, "ORCH_AUDIT_RETENTION_DAYS", c.auditRetentionDays, 1...36_500)
+        c.changesRetained = try int(env, "ORCH_CHANGES_RETAINED", c.changesRetained, 1_000...100_000_000)
         guard c.portMin <= c.portMax else { throw ConfigurationError("ORCH_PORT_MIN must not exceed ORCH_PORT_MAX") }
         return c
     }
