@@ -40,7 +40,10 @@ struct ProbeRedirectTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { kill(process.processIdentifier, SIGKILL) }
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try await eventually(timeout: .seconds(20), "the redirecting server is up") { FileManager.default.fileExists(atPath: portFile) }
         let port = try #require(Int(try String(contentsOfFile: portFile, encoding: .utf8)))
 

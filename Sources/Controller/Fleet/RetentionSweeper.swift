@@ -42,6 +42,7 @@ public struct RetentionSweeper: Sendable {
             let pruned = try await store.pruneAudit(before: cutoff)
             logger.debug("retention pass", metadata: ["compacted_through": "\(through)", "audit_rows_deleted": "\(pruned)"])
         } catch {
+            if Task.isCancelled { return }  // the term ended mid-pass: not a failure
             logger.warning("retention pass failed; trying again next interval", metadata: ["error": "\(error)"])
         }
     }
