@@ -126,7 +126,10 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "TestSupport"]),
+        .testTarget(
+            name: "DesiredStateTests",
+            dependencies: ["DesiredState", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
             name: "ControllerTests",

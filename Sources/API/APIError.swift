@@ -47,6 +47,12 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.badRequest, "INVALID_REQUEST", field.isEmpty ? message : "\(field): \(message)")
     }
 
+    /// A watch asked to resume from a revision older than the retained change log (Kubernetes
+    /// answers a too-old resourceVersion with 410 Gone the same way).
+    public static func resyncRequired(compactedThrough: Int64) -> APIError {
+        APIError(.gone, "RESYNC_REQUIRED", "Changes up to revision \(compactedThrough) are no longer kept; watch again without Last-Event-ID or since (a fresh snapshot).")
+    }
+
     public static func generationConflict(current: Int64) -> APIError {
         APIError(.conflict, "GENERATION_CONFLICT", "The engine changed since it was read (current generation \(current)).")
     }
@@ -102,6 +108,7 @@ extension APIError {
         case .unavailable:
             logger.error("store unavailable", metadata: ["detail": "\(error.debugDescription)"])
             return .storeUnavailable
+        case .compacted(let through): return .resyncRequired(compactedThrough: through)
         }
     }
 

@@ -17,12 +17,16 @@ public struct Controller: Service {
     let metrics: ControllerMetrics
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Change-log compaction and audit pruning, run by the leader (nil: none).
+    let retention: RetentionSweeper?
 
     public init(
         store: any Store, driver: any EngineDriver, builder: RuntimeSpecBuilder, configuration: ControllerConfiguration,
         probe: @escaping @Sendable (String) async -> ProbeOutcome, metrics: ControllerMetrics = ControllerMetrics(),
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.controller")
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.controller"),
+        retention: RetentionSweeper? = nil
     ) {
+        self.retention = retention
         self.store = store
         self.driver = driver
         self.builder = builder
@@ -83,6 +87,7 @@ public struct Controller: Service {
                 group.addTask { await prober.run { id in await queue.add(id) } }
                 group.addTask { await IdleSleeper(store: store, interval: configuration.idleSweepInterval, now: now, logger: logger).run() }
                 group.addTask { await self.report(queue, prober) }
+                if let retention { group.addTask { await retention.run() } }
                 await group.waitForAll()
             }
         } onCancel: {

@@ -29,6 +29,12 @@ struct Triggers: Sendable {
                 let changes = try await store.changes(since: start, limit: 2000)
                 for change in changes where change.kind != .status { await queue.add(change.engineID) }
                 cursor = changes.last?.revision ?? revision
+            } catch let error as StoreError where error.isCompacted {
+                // Fell behind the retained change log: what was missed is unknown, so look at
+                // everything once and follow from now.
+                logger.warning("store watch fell behind the retained change log; resyncing", metadata: ["error": "\(error)"])
+                cursor = nil
+                await resync()
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("store watch failed; retrying", metadata: ["error": "\(error)"])

@@ -81,3 +81,45 @@ struct KeysTests {
         #expect(key.hasPrefix("pk-sept-") && key.count == 8 + 43 && key != SecretHash.newPlatformKey())
     }
 }
+
+@Suite("Engine key schemes and redaction")
+struct KeySchemeTests {
+    static let product = UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF")!  // literal: cannot fail
+
+    @Test("scheme 1 is the old derivation; scheme 2 adds the engine id, so each incarnation has its own key")
+    func schemes() throws {
+        let deriver = try KeysTests.deriver()
+        let (a, b) = (UUID(), UUID())
+        let legacy = deriver.key(productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1)
+        #expect(legacy != nil)
+        #expect(deriver.key(engineID: a, productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1, keyScheme: 1) == legacy)
+        let s2a = deriver.key(engineID: a, productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1, keyScheme: 2)
+        let s2b = deriver.key(engineID: b, productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1, keyScheme: 2)
+        #expect(s2a != nil && s2a != legacy && s2a != s2b)
+        #expect(s2a == deriver.key(engineID: a, productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1, keyScheme: 2))
+        #expect(deriver.key(engineID: a, productID: Self.product, userID: "alice", keyGeneration: 1, keyVersion: 1, keyScheme: 9) == nil)
+    }
+
+    @Test("the keyring and deriver print no key material in any form: description, debugDescription, dump, a parent's description")
+    func redacted() throws {
+        let material = Data((0..<32).map { UInt8($0 * 7 % 251) })
+        let text = material.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let deriver = EngineKeyDeriver(keyring: try MasterKeyring(parsing: text))
+        struct Holder { var deriver: EngineKeyDeriver; var name = "x" }
+        var dumped = ""
+        dump(deriver, to: &dumped)
+        var dumpedHolder = ""
+        dump(Holder(deriver: deriver), to: &dumpedHolder)
+        let printed = [
+            "\(deriver)", String(reflecting: deriver), "\(deriver.keyring)", String(reflecting: deriver.keyring), dumped, dumpedHolder,
+            "\(Holder(deriver: deriver))", String(reflecting: Holder(deriver: deriver)),
+        ]
+        let bytes = Array(material)
+        let forms = [text, material.base64EncodedString(), bytes.map { String(format: "%02x", $0) }.joined(), "\(bytes)",
+                     bytes.prefix(4).map(String.init).joined(separator: ", ")]
+        for out in printed {
+            for form in forms { #expect(!out.contains(form), "printed key material: \(out)") }
+            #expect(out.contains("redacted") || out.contains("EngineKeyDeriver") || out.contains("MasterKeyring"))
+        }
+    }
+}

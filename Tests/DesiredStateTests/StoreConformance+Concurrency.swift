@@ -84,7 +84,9 @@ extension StoreConformance {
         }
     }
 
-    @Test("lease: one holder at a time, renewable, free after expiry or release", arguments: StoreKind.allCases)
+    /// SQLite judges expiry on the caller's clock (one host), so time can be played forward;
+    /// Postgres uses its own `now()` (next test).
+    @Test("lease: one holder at a time, renewable, free after expiry or release", arguments: [StoreKind.sqlite])
     func lease(kind: StoreKind) async throws {
         try await StoreFactory.withStores(kind, count: 2) { stores in
             let (a, b) = (stores[0], stores[1])
@@ -107,6 +109,31 @@ extension StoreConformance {
                 for i in 0..<20 {
                     let store = stores[i % 2]
                     group.addTask { try await store.acquireLease(name: "race", holder: "h\(i)", ttl: ttl, now: Self.t0) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
+        }
+    }
+
+    @Test("lease on Postgres: expiry is the database's clock; a caller's clock, however far ahead, cannot take a live lease")
+    func leaseOnDatabaseClock() async throws {
+        try await StoreFactory.withStores(.postgres, count: 2) { stores in
+            let (a, b) = (stores[0], stores[1])
+            let ttl = Duration.seconds(1)
+            #expect(try await a.acquireLease(name: "controller", holder: "a", ttl: ttl, now: Date()))
+            #expect(try await !b.acquireLease(name: "controller", holder: "b", ttl: ttl, now: Date().addingTimeInterval(3600)))
+            #expect(try await a.acquireLease(name: "controller", holder: "a", ttl: ttl, now: Date().addingTimeInterval(-3600)), "renewal by the holder")
+            try await eventually(timeout: .seconds(20), "the lease expires on the database's clock") {
+                try await b.acquireLease(name: "controller", holder: "b", ttl: .seconds(15), now: Date())
+            }
+            #expect(try await !a.acquireLease(name: "controller", holder: "a", ttl: ttl, now: Date().addingTimeInterval(3600)))
+            try await b.releaseLease(name: "controller", holder: "b")
+            #expect(try await a.acquireLease(name: "controller", holder: "a", ttl: ttl, now: Date()))
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<20 {
+                    let store = stores[i % 2]
+                    group.addTask { try await store.acquireLease(name: "race", holder: "h\(i)", ttl: .seconds(15), now: Date()) }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }

@@ -43,17 +43,18 @@ struct ProductRoutes: Sendable {
 
     /// Every product for the admin; a platform key sees only its own.
     @Sendable func listProducts(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let products: [Product] = switch try await env.requireCaller(request) {
+        let caller = try await env.requireCaller(request)
+        let products: [Product] = switch caller {
         case .admin: try await env.store.listProducts()
         case .product(let own): [own]
         }
-        return try JSONWire.response(["products": products.map { ProductView($0) }])
+        return try JSONWire.response(["products": products.map { ProductView($0, for: caller) }])
     }
 
     @Sendable func getProduct(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let (_, product) = try await env.requireProduct(request, reference: try Params.path(context, "product"))
+        let (caller, product) = try await env.requireProduct(request, reference: try Params.path(context, "product"))
         let counts = try await env.store.phaseCounts(productID: product.id)
-        return try JSONWire.response(ProductView(product, engines: counts))
+        return try JSONWire.response(ProductView(product, engines: counts, for: caller))
     }
 
     /// Admin only. Marks every engine for deletion; the controller removes them and then the

@@ -30,7 +30,7 @@ struct V1EngineRoutes: Sendable {
         let existing = try await env.store.engine(productID: product.id, userID: userID)
         try env.requireAllowedImage(body.spec.image, field: "spec.image", template: product.policy.template, current: existing.flatMap { $0.isMarkedForDeletion ? nil : $0.spec.image })
         if let existing, !existing.isMarkedForDeletion {
-            let updated = try await env.store.updateSpec(engineID: existing.id, spec: body.spec, expectedGeneration: ifMatch, now: env.now)
+            let updated = try await env.store.updateSpec(engineID: existing.id, spec: body.spec(over: existing.spec), expectedGeneration: ifMatch, now: env.now)
             if updated.generation != existing.generation { await audit(.specUpdate, updated, caller) }
             return try respond(updated, product)
         }

@@ -7,10 +7,12 @@ import Hummingbird
 /// `id: <revision>`, `event: engine` (or `deleted` once the row is gone), `data: <engine JSON>`.
 /// It resumes after `Last-Event-ID` or `?since=`; without either it first sends every engine
 /// in scope (a snapshot, ids = the revision it was taken at) and then follows. Idle streams get
-/// `: heartbeat` comments. A platform key sees its product; the admin key the whole fleet
-/// (`?product=` narrows). `?timeout=<seconds>` ends the stream (for clients and tests that want
-/// a bounded read). Level-triggered: several changes to one engine in a batch give one event
-/// with its latest state.
+/// `: heartbeat` comments. Resuming from a revision the change log no longer keeps is 410
+/// `RESYNC_REQUIRED`; a stream that falls that far behind gets `event: resync` and ends. A
+/// platform key sees its product; the admin key the whole fleet (`?product=` narrows).
+/// `?timeout=<seconds>` ends the stream (for clients and tests that want a bounded read).
+/// Level-triggered: several changes to one engine in a batch give one event with its latest
+/// state.
 struct WatchRoutes: Sendable {
     let env: APIEnvironment
     static let batch = 500
@@ -23,6 +25,9 @@ struct WatchRoutes: Sendable {
         let scope = try await Self.scope(request, env: env)
         let since = try Self.since(request)
         let timeout = try Params.int(request, "timeout", default: 0, range: 0...86_400)
+        // Resuming from before the retained change log: 410 RESYNC_REQUIRED now, while a status
+        // can still be sent (a stream that falls behind later gets a `resync` event instead).
+        if let since { _ = try await env.store.changes(since: since, limit: 1) }
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
@@ -68,7 +73,11 @@ struct WatchStream: Sendable {
         if let since { revision = since } else { revision = try await snapshot(to: &writer, slugs: &slugs) }
         while !Task.isCancelled {
             if let deadline, clock.now >= deadline { break }
-            let changes = try await env.store.changes(since: revision, limit: WatchRoutes.batch)
+            let changes: [Change]
+            do { changes = try await env.store.changes(since: revision, limit: WatchRoutes.batch) } catch let error as StoreError where error.isCompacted {
+                try await writer.write(try frame(id: revision, event: "resync", data: ResyncRequired(error)))
+                break
+            }
             if changes.isEmpty {
                 let wait = deadline.map { min(env.configuration.watchHeartbeat, clock.now.duration(to: $0)) } ?? env.configuration.watchHeartbeat
                 if try await env.store.waitForChange(after: revision, timeout: max(wait, .zero)) <= revision {
@@ -121,6 +130,15 @@ struct WatchStream: Sendable {
         let json = String(decoding: try JSONWire.encoder.encode(data), as: UTF8.self)
         return ByteBuffer(string: "id: \(id)\nevent: \(event)\ndata: \(json)\n\n")
     }
+}
+
+/// The `data` of a `resync` event: the stream fell behind the retained change log and ends;
+/// the client watches again without `Last-Event-ID` (a fresh snapshot).
+struct ResyncRequired: Encodable, Sendable {
+    var code = "RESYNC_REQUIRED"
+    var message: String
+
+    init(_ error: StoreError) { message = error.description }
 }
 
 /// The `data` of a `deleted` event.

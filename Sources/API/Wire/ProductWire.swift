@@ -42,8 +42,12 @@ struct RegisterResponse: Encodable, Sendable {
     var platform_api_key: String
 }
 
-/// A product as `/v1` shows it (never the key or its hash).
+/// A product as `/v1` shows it (never the key or its hash). The template's environment values
+/// are set by the operator and may be secrets (tokens for the engine): a platform key sees the
+/// variable names only, each value replaced by `ProductView.redactedValue`; the admin sees them.
 struct ProductView: Encodable, Sendable {
+    static let redactedValue = "<redacted>"
+
     var product_id: String
     var slug: String
     var display_name: String
@@ -52,11 +56,12 @@ struct ProductView: Encodable, Sendable {
     var created_at: Date
     var engines: [String: Int]?
 
-    init(_ product: Product, engines: [EnginePhase: Int]? = nil) {
+    init(_ product: Product, engines: [EnginePhase: Int]? = nil, for caller: Caller) {
         product_id = product.id.uuidString.lowercased()
         slug = product.slug
         display_name = product.displayName
         policy = product.policy
+        if case .product = caller { policy.template.env = policy.template.env.mapValues { _ in Self.redactedValue } }
         generation = product.generation
         created_at = product.createdAt
         self.engines = engines.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }

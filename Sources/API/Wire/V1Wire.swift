@@ -62,15 +62,29 @@ struct EngineResource: Encodable, Sendable {
     }
 }
 
-/// `PUT` body: `{"spec": {...}}` (closed schema; spec fields default as `EngineSpec` says).
+/// `PUT` body: `{"spec": {...}}` (closed schema; spec fields default as `EngineSpec` says,
+/// except `key_generation`: left out on an existing engine, it keeps the live value, so a PUT
+/// never undoes a key rotation).
 struct PutEngineRequest: Decodable, Sendable {
     var spec: EngineSpec
+    /// The body named no `key_generation`.
+    var keyGenerationOmitted: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable { case spec }
+    enum SpecKeys: String, CodingKey { case keyGeneration = "key_generation" }
 
     init(from decoder: any Decoder) throws {
         try StrictKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        spec = try decoder.container(keyedBy: CodingKeys.self).decode(EngineSpec.self, forKey: .spec)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        spec = try c.decode(EngineSpec.self, forKey: .spec)
+        keyGenerationOmitted = !(try c.nestedContainer(keyedBy: SpecKeys.self, forKey: .spec).contains(.keyGeneration))
+    }
+
+    /// The spec to write over `live`: the body's, with the live key generation when omitted.
+    func spec(over live: EngineSpec) -> EngineSpec {
+        var spec = self.spec
+        if keyGenerationOmitted { spec.keyGeneration = live.keyGeneration }
+        return spec
     }
 }
 

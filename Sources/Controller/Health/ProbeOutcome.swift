@@ -22,6 +22,16 @@ public struct HTTPHealthProbe: Sendable {
         self.timeout = timeout
     }
 
+    /// The client probes must use: it never follows a redirect (a `/health` that answers 3xx is
+    /// not ready, and an engine must not make the orchestrator fetch another address), and it
+    /// gives up after `timeout` to connect and to read.
+    public static func makeClient(timeout: Duration) -> HTTPClient {
+        let seconds = Int64(timeout.components.seconds)
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(seconds), read: .seconds(seconds)))
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     public func callAsFunction(_ baseURL: String) async -> ProbeOutcome {
         do {
             let request = HTTPClientRequest(url: baseURL + "/health")

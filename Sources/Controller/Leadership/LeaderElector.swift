@@ -5,6 +5,10 @@ import Logging
 /// A leader lease in the store: many replicas serve the API, one reconciles. Defaults follow
 /// client-go's leader election: lease 15 s, renew every 10 s, retry every 2 s.
 ///
+/// Clocks: the lease's expiry lives on the store's clock (the database's `now()` on Postgres),
+/// so replicas with skewed clocks still agree on it; this replica's own deadline for a renewal
+/// is measured on its monotonic clock, from its last successful renewal.
+///
 /// `holdUntilLost` returns the moment leadership can no longer be proven: a renewal was
 /// refused, failed, or did not finish before the lease would have expired. The caller stops
 /// acting at once (it cancels the controller's work), so two replicas never act together for
@@ -63,11 +67,24 @@ public struct LeaderElector: Sendable {
         try? await store.releaseLease(name: name, holder: holder)
     }
 
-    /// One renewal raced against the deadline: late counts as lost.
+    /// One renewal raced against the deadline: late counts as lost. A failed or refused renewal
+    /// is logged with its reason (the caller then logs the loss).
     func renew(before deadline: ContinuousClock.Instant) async -> Bool {
-        let store = self.store, name = self.name, holder = self.holder, ttl = self.ttl, at = now()
+        let store = self.store, name = self.name, holder = self.holder, ttl = self.ttl, at = now(), logger = self.logger
         return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await store.acquireLease(name: name, holder: holder, ttl: ttl, now: at)) == true }
+            group.addTask {
+                do {
+                    let renewed = try await store.acquireLease(name: name, holder: holder, ttl: ttl, now: at)
+                    if !renewed { logger.warning("leader lease renewal refused: another replica holds it", metadata: ["holder": "\(holder)"]) }
+                    return renewed
+                } catch is CancellationError {
+                    logger.warning("leader lease renewal did not finish before the lease would expire", metadata: ["holder": "\(holder)"])
+                    return false
+                } catch {
+                    logger.warning("leader lease renewal failed", metadata: ["holder": "\(holder)", "error": "\(String(reflecting: error))"])
+                    return false
+                }
+            }
             group.addTask {
                 try? await Task.sleep(until: deadline, clock: .continuous)
                 return false

@@ -28,7 +28,7 @@ public struct RuntimeSpecBuilder: Sendable {
 
     /// The same from a resync's narrow row: everything a runtime spec depends on is in it.
     public func build(_ engine: EngineSummary, product: Product?) throws(Failure) -> RuntimeSpec {
-        guard let key = keys.key(productID: engine.productID, userID: engine.userID, keyGeneration: engine.spec.keyGeneration, keyVersion: engine.keyVersion) else {
+        guard let key = keys.key(for: engine) else {
             throw Failure(reason: "MasterKeyMissing", message: "Master key version \(engine.keyVersion) is not configured; rotate this engine's key.")
         }
         let template = product?.policy.template ?? EngineTemplate()
@@ -40,5 +40,12 @@ public struct RuntimeSpecBuilder: Sendable {
             env: env, keyGeneration: engine.spec.keyGeneration, keyHash: SecretHash.sha256Hex(key),
             memoryMB: template.memoryMB, cpus: template.cpus
         )
+    }
+}
+
+extension RuntimeSpecBuilder: Redacted {
+    /// Pass-through variable names, never their values.
+    public var redactedDescription: String {
+        "RuntimeSpecBuilder(defaultImage: \(defaultImage), passthroughEnv: \(passthroughEnv.keys.sorted()) <values redacted>, keys: \(keys.redactedDescription))"
     }
 }

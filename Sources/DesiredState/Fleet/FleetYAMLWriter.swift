@@ -69,7 +69,7 @@ public enum FleetYAMLWriter {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if u.value < 0x20 || u.value == 0x7f {
+                if mustEscape(u) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
@@ -78,6 +78,17 @@ public enum FleetYAMLWriter {
             }
         }
         return out + "\""
+    }
+
+    /// Characters a YAML reader would not take literally inside double quotes: C0 and C1
+    /// controls and DEL, the characters YAML reads as line breaks (U+0085, U+2028, U+2029), the
+    /// byte-order mark and the non-characters U+FFFE/FFFF (outside YAML's printable set). All
+    /// are in the BMP, so `\uXXXX` writes each.
+    static func mustEscape(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0..<0x20, 0x7f...0x9f, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: true
+        default: false
+        }
     }
 
     /// ASCII letters, digits and `_./@+=:-`, starting with a letter, digit or `/`, not ending

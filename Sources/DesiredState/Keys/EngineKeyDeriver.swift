@@ -1,11 +1,21 @@
 import Crypto
 import Foundation
 
-/// Engine keys are derived, never stored: `HMAC-SHA256(master[v], product | user | generation)`,
-/// written `sk-sept-v<v>-<base64url>`. Rotation bumps the key generation. The engine receives
-/// only `ENGINE_KEY_HASH` (hex SHA-256 of the key).
+/// Engine keys are derived, never stored: `HMAC-SHA256(master[v], fields)`, written
+/// `sk-sept-v<v>-<base64url>`. Rotation bumps the key generation. The engine receives only
+/// `ENGINE_KEY_HASH` (hex SHA-256 of the key).
+///
+/// Two derivation schemes, chosen per engine by its stored `key_scheme`:
+/// - 1: fields (product, user, generation). Engines created before schema migration 3 keep it,
+///   so their keys stay what their products hold.
+/// - 2: fields ("s2", product, user, generation, engine id). Every engine created since. The
+///   engine id is new for each incarnation, so destroying a user's engine and provisioning the
+///   same user again gives a key the old one cannot open (generation restarts at 1).
 public struct EngineKeyDeriver: Sendable {
     public let keyring: MasterKeyring
+
+    /// The scheme new engines get.
+    public static let currentScheme = 2
 
     public init(keyring: MasterKeyring) {
         self.keyring = keyring
@@ -13,13 +23,41 @@ public struct EngineKeyDeriver: Sendable {
 
     public var currentVersion: Int { keyring.currentVersion }
 
-    /// The plaintext key. Returns nil when the engine's master key version is no longer
-    /// configured (its key cannot be derived any more; rotate the engine's key).
+    /// The plaintext key by scheme 1 (product, user, generation). Returns nil when the engine's
+    /// master key version is no longer configured (its key cannot be derived any more; rotate
+    /// the engine's key).
     public func key(productID: UUID, userID: String, keyGeneration: Int, keyVersion: Int) -> String? {
+        mac(keyVersion: keyVersion, fields: [productID.uuidString.lowercased(), userID, String(keyGeneration)])
+    }
+
+    /// The plaintext key by the engine's own scheme: 1 as above, 2 with the engine id. An
+    /// unknown scheme derives nothing (nil), like a missing master key version.
+    public func key(engineID: UUID, productID: UUID, userID: String, keyGeneration: Int, keyVersion: Int, keyScheme: Int) -> String? {
+        switch keyScheme {
+        case 1: key(productID: productID, userID: userID, keyGeneration: keyGeneration, keyVersion: keyVersion)
+        case 2: mac(keyVersion: keyVersion, fields: ["s2", productID.uuidString.lowercased(), userID, String(keyGeneration), engineID.uuidString.lowercased()])
+        default: nil
+        }
+    }
+
+    /// The key for an engine record as it stands.
+    public func key(for engine: EngineRecord) -> String? {
+        key(engineID: engine.id, productID: engine.productID, userID: engine.userID, keyGeneration: engine.spec.keyGeneration,
+            keyVersion: engine.keyVersion, keyScheme: engine.keyScheme)
+    }
+
+    /// The key for a resync's narrow row.
+    public func key(for engine: EngineSummary) -> String? {
+        key(engineID: engine.id, productID: engine.productID, userID: engine.userID, keyGeneration: engine.spec.keyGeneration,
+            keyVersion: engine.keyVersion, keyScheme: engine.keyScheme)
+    }
+
+    /// Length-prefixed fields: no two field lists share an input (scheme 1 starts with a
+    /// 36-byte field, scheme 2 with a 2-byte one).
+    private func mac(keyVersion: Int, fields: [String]) -> String? {
         guard let master = keyring.key(version: keyVersion) else { return nil }
-        // Length-prefixed fields: no two (product, user, generation) triples share an input.
         var message = Data()
-        for field in [productID.uuidString.lowercased(), userID, String(keyGeneration)] {
+        for field in fields {
             let bytes = Data(field.utf8)
             withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { message.append(contentsOf: $0) }
             message.append(bytes)
@@ -27,13 +65,7 @@ public struct EngineKeyDeriver: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: master)
         return "sk-sept-v\(keyVersion)-" + Data(mac).base64URLEncodedString()
     }
-
-    /// The key for an engine record as it stands.
-    public func key(for engine: EngineRecord) -> String? {
-        key(productID: engine.productID, userID: engine.userID, keyGeneration: engine.spec.keyGeneration, keyVersion: engine.keyVersion)
-    }
 }
-
 /// Hashing and comparing secrets: platform keys and engine keys are stored and passed on only
 /// as hex SHA-256; comparisons take constant time.
 public enum SecretHash {
@@ -65,4 +97,8 @@ public enum SecretHash {
     public static func newPlatformKey() -> String {
         "pk-sept-" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString()
     }
+}
+
+extension EngineKeyDeriver: Redacted {
+    public var redactedDescription: String { "EngineKeyDeriver(\(keyring.redactedDescription))" }
 }

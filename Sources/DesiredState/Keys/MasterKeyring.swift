@@ -70,3 +70,10 @@ extension Data {
         return padded ? s : s.replacingOccurrences(of: "=", with: "")
     }
 }
+
+extension MasterKeyring: Redacted {
+    /// Versions only: never a byte of a key.
+    public var redactedDescription: String {
+        "MasterKeyring(versions: \(keys.keys.sorted()), current: \(currentVersion), keys: <redacted>)"
+    }
+}

@@ -10,6 +10,10 @@ public struct EngineRecord: Sendable, Equatable {
     public var generation: Int64
     /// Which master key derives this engine's key (see `EngineKeyDeriver`).
     public var keyVersion: Int
+    /// How the key is derived: 1 = (product, user, generation), the rows that existed before
+    /// migration 3; 2 = the same plus the engine id, every engine created since, so a new
+    /// incarnation of a user's engine never gets back a destroyed one's key.
+    public var keyScheme: Int
     /// Set when deletion was asked for; the row goes away only after the runtime is cleaned up.
     public var deletionRequestedAt: Date?
     public var createdAt: Date
@@ -24,7 +28,7 @@ public struct EngineRecord: Sendable, Equatable {
     public init(
         id: UUID, productID: UUID, userID: String, spec: EngineSpec, generation: Int64, keyVersion: Int,
         deletionRequestedAt: Date?, createdAt: Date, specChangedAt: Date, lastActivityAt: Date?,
-        status: EngineStatus, revision: Int64
+        status: EngineStatus, revision: Int64, keyScheme: Int = EngineKeyDeriver.currentScheme
     ) {
         self.id = id
         self.productID = productID
@@ -32,6 +36,7 @@ public struct EngineRecord: Sendable, Equatable {
         self.spec = spec
         self.generation = generation
         self.keyVersion = keyVersion
+        self.keyScheme = keyScheme
         self.deletionRequestedAt = deletionRequestedAt
         self.createdAt = createdAt
         self.specChangedAt = specChangedAt

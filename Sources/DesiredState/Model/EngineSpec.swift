@@ -21,6 +21,18 @@ public struct EngineSpec: Sendable, Equatable, Hashable {
         }
         if let image { try EngineTemplate.validateImage(image, field: "image") }
     }
+
+    /// The one rule every spec write obeys (the store calls it on update and on fleet apply):
+    /// `key_generation` never goes down. A lower generation would derive a key that was
+    /// rotated out, making a revoked key valid again. Equal is fine (nothing rotates).
+    public func validateSuccessor(_ next: EngineSpec) throws(ValidationError) {
+        guard next.keyGeneration >= keyGeneration else {
+            throw ValidationError(
+                field: "key_generation",
+                message: "cannot go down from the current \(keyGeneration) to \(next.keyGeneration) (a lower generation would make a revoked key valid again)"
+            )
+        }
+    }
 }
 
 /// `awake`: running and healthy. `asleep`: not using compute, brain kept, woken on admit.

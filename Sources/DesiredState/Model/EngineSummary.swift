@@ -11,6 +11,8 @@ public struct EngineSummary: Sendable, Equatable {
     /// spec (and so its hash) is built from.
     public var spec: EngineSpec
     public var keyVersion: Int
+    /// See `EngineRecord.keyScheme`.
+    public var keyScheme: Int
     public var markedForDeletion: Bool
     public var generation: Int64
     public var observedGeneration: Int64
@@ -22,13 +24,15 @@ public struct EngineSummary: Sendable, Equatable {
 
     public init(
         id: UUID, productID: UUID, userID: String, spec: EngineSpec, keyVersion: Int, markedForDeletion: Bool, generation: Int64,
-        observedGeneration: Int64, phase: EnginePhase, ready: Bool, runtimeID: String?
+        observedGeneration: Int64, phase: EnginePhase, ready: Bool, runtimeID: String?,
+        keyScheme: Int = EngineKeyDeriver.currentScheme
     ) {
         self.id = id
         self.productID = productID
         self.userID = userID
         self.spec = spec
         self.keyVersion = keyVersion
+        self.keyScheme = keyScheme
         self.markedForDeletion = markedForDeletion
         self.generation = generation
         self.observedGeneration = observedGeneration
@@ -42,7 +46,7 @@ public struct EngineSummary: Sendable, Equatable {
             id: engine.id, productID: engine.productID, userID: engine.userID, spec: engine.spec, keyVersion: engine.keyVersion,
             markedForDeletion: engine.isMarkedForDeletion,
             generation: engine.generation, observedGeneration: engine.status.observedGeneration, phase: engine.status.phase,
-            ready: engine.status.isReady, runtimeID: engine.status.runtimeID
+            ready: engine.status.isReady, runtimeID: engine.status.runtimeID, keyScheme: engine.keyScheme
         )
     }
 }

@@ -8,7 +8,7 @@ enum PostgresRows {
 
     static let engineColumns = """
         id, product_id, user_id, spec::text, generation, key_version, deletion_requested_at, created_at, \
-        spec_changed_at, last_activity_at, status::text, revision
+        spec_changed_at, last_activity_at, status::text, revision, key_scheme
         """
 
     static func product(_ row: PostgresRow) throws -> Product {
@@ -21,14 +21,14 @@ enum PostgresRows {
     }
 
     static func engine(_ row: PostgresRow) throws -> EngineRecord {
-        let (id, productID, userID, spec, generation, keyVersion, deletion, created, specChanged, activity, status, revision) =
-            try row.decode((UUID, UUID, String, String, Int64, Int, Double?, Double, Double, Double?, String, Int64).self)
+        let (id, productID, userID, spec, generation, keyVersion, deletion, created, specChanged, activity, status, revision, keyScheme) =
+            try row.decode((UUID, UUID, String, String, Int64, Int, Double?, Double, Double, Double?, String, Int64, Int).self)
         return EngineRecord(
             id: id, productID: productID, userID: userID, spec: try StoreJSON.decode(EngineSpec.self, spec),
             generation: generation, keyVersion: keyVersion, deletionRequestedAt: deletion.map(StoreJSON.date),
             createdAt: StoreJSON.date(created), specChangedAt: StoreJSON.date(specChanged),
             lastActivityAt: activity.map(StoreJSON.date), status: try StoreJSON.decode(EngineStatus.self, status),
-            revision: revision
+            revision: revision, keyScheme: keyScheme
         )
     }
 }

@@ -7,13 +7,15 @@ extension PostgresStore {
     }
 
     public func changes(since revision: Int64, limit: Int) async throws -> [Change] {
-        try await rows("""
+        let changes = try await rows("""
             SELECT revision, engine_id, product_id, user_id, kind FROM changes
             WHERE revision > \(revision) ORDER BY revision LIMIT \(max(0, limit))
             """).map { row in
             let (revision, engineID, productID, userID, kind) = try row.decode((Int64, UUID, UUID, String, String).self)
             return Change(revision: revision, engineID: engineID, productID: productID, userID: userID, kind: ChangeKind(rawValue: kind) ?? .spec)
         }
+        try await ChangeLogWindow.check(since: revision, first: changes.first?.revision) { try await self.compactedThrough() }
+        return changes
     }
 
     /// Wakes on the LISTEN loop's NOTIFY; re-reads the counter at least once a second in case
@@ -44,12 +46,17 @@ extension PostgresStore {
     }
 
     /// One upsert: taken when free, expired, or already ours (renewal).
+    ///
+    /// One clock: the expiry is written and compared in the database's time (`now()`), never in
+    /// a replica's, so replicas whose clocks disagree (by any amount) still agree on whether a
+    /// lease has expired. `now` is ignored here.
     public func acquireLease(name: String, holder: String, ttl: Duration, now: Date) async throws -> Bool {
-        let expires = StoreJSON.seconds(now) + TokenMath.seconds(ttl)
+        let seconds = TokenMath.seconds(ttl)
         return try await !rows("""
-            INSERT INTO leases AS l (name, holder, expires_at) VALUES (\(name), \(holder), \(expires))
+            INSERT INTO leases AS l (name, holder, expires_at)
+              VALUES (\(name), \(holder), EXTRACT(EPOCH FROM now())::float8 + \(seconds))
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE l.holder = excluded.holder OR l.expires_at <= \(StoreJSON.seconds(now))
+            WHERE l.holder = excluded.holder OR l.expires_at <= EXTRACT(EPOCH FROM now())::float8
             RETURNING holder
             """).isEmpty
     }

@@ -68,15 +68,16 @@ extension PostgresStore {
                    deletion_requested_at IS NOT NULL, generation,
                    COALESCE((status->>'observed_generation')::bigint, 0), phase,
                    COALESCE(status->'conditions' @> '[{"type":"Ready","status":"True"}]'::jsonb, false),
-                   status->>'runtime_id'
+                   status->>'runtime_id', key_scheme
             FROM engines ORDER BY seq
             """).map { row in
-            let (id, product, user, state, keyGeneration, image, keyVersion, marked, generation, observed, phase, ready, runtime) =
-                try row.decode((UUID, UUID, String, String?, Int32, String?, Int32, Bool, Int64, Int64, String, Bool, String?).self)
+            let (id, product, user, state, keyGeneration, image, keyVersion, marked, generation, observed, phase, ready, runtime, keyScheme) =
+                try row.decode((UUID, UUID, String, String?, Int32, String?, Int32, Bool, Int64, Int64, String, Bool, String?, Int32).self)
             let spec = EngineSpec(state: state.flatMap(DesiredEngineState.init(rawValue:)) ?? .awake, keyGeneration: Int(keyGeneration), image: image)
             return EngineSummary(
                 id: id, productID: product, userID: user, spec: spec, keyVersion: Int(keyVersion), markedForDeletion: marked,
-                generation: generation, observedGeneration: observed, phase: EnginePhase(rawValue: phase) ?? .provisioning, ready: ready, runtimeID: runtime
+                generation: generation, observedGeneration: observed, phase: EnginePhase(rawValue: phase) ?? .provisioning, ready: ready, runtimeID: runtime,
+                keyScheme: Int(keyScheme)
             )
         }
     }

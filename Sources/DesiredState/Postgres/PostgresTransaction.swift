@@ -93,11 +93,11 @@ struct PostgresTransaction: StoreTransaction {
         let status = try StoreJSON.encode(engine.status)
         try await connection.query("""
             INSERT INTO engines (id, product_id, user_id, spec, generation, key_version, deletion_requested_at,
-              created_at, spec_changed_at, last_activity_at, status, phase, revision)
+              created_at, spec_changed_at, last_activity_at, status, phase, revision, key_scheme)
             VALUES (\(engine.id), \(engine.productID), \(engine.userID), \(spec)::jsonb, \(engine.generation),
               \(engine.keyVersion), \(engine.deletionRequestedAt.map(StoreJSON.seconds)), \(StoreJSON.seconds(engine.createdAt)),
               \(StoreJSON.seconds(engine.specChangedAt)), \(engine.lastActivityAt.map(StoreJSON.seconds)),
-              \(status)::jsonb, \(engine.status.phase.rawValue), \(engine.revision))
+              \(status)::jsonb, \(engine.status.phase.rawValue), \(engine.revision), \(engine.keyScheme))
             """, logger: logger)
     }
 

@@ -18,7 +18,8 @@ enum SQLiteRows {
             keyVersion: Int(try row.int64("key_version")), deletionRequestedAt: row.optionalDate("deletion_requested_at"),
             createdAt: StoreJSON.date(try row.double("created_at")), specChangedAt: StoreJSON.date(try row.double("spec_changed_at")),
             lastActivityAt: row.optionalDate("last_activity_at"),
-            status: try StoreJSON.decode(EngineStatus.self, try row.string("status")), revision: try row.int64("revision")
+            status: try StoreJSON.decode(EngineStatus.self, try row.string("status")), revision: try row.int64("revision"),
+            keyScheme: Int(try row.int64("key_scheme"))
         )
     }
 }

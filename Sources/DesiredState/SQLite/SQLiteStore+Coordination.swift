@@ -7,11 +7,13 @@ extension SQLiteStore {
     }
 
     public func changes(since revision: Int64, limit: Int) async throws -> [Change] {
-        try await rows("SELECT * FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2", [.int64(revision), .int(max(0, limit))])
+        let changes = try await rows("SELECT * FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2", [.int64(revision), .int(max(0, limit))])
             .map { row in
                 Change(revision: try row.int64("revision"), engineID: try row.uuid("engine_id"), productID: try row.uuid("product_id"),
                        userID: try row.string("user_id"), kind: ChangeKind(rawValue: try row.string("kind")) ?? .spec)
             }
+        try await ChangeLogWindow.check(since: revision, first: changes.first?.revision) { try await self.compactedThrough() }
+        return changes
     }
 
     /// Woken in process by each commit; the counter re-read each second is only a safety net.
@@ -39,6 +41,8 @@ extension SQLiteStore {
         return TokenMath.decision(allowed: allowed, tokens: tokens, refillPerSecond: rate)
     }
 
+    /// On the caller's clock (`now`): SQLite is the single-host store, so every contender for
+    /// the lease is a process on this host reading the same system clock.
     public func acquireLease(name: String, holder: String, ttl: Duration, now: Date) async throws -> Bool {
         let expires = StoreJSON.seconds(now) + TokenMath.seconds(ttl)
         return try await !rows("""

@@ -62,7 +62,7 @@ extension SQLiteStore {
                    coalesce(json_extract(status, '$.observed_generation'), 0) AS observed, phase,
                    EXISTS (SELECT 1 FROM json_each(status, '$.conditions') AS c
                            WHERE json_extract(c.value, '$.type') = 'Ready' AND json_extract(c.value, '$.status') = 'True') AS ready,
-                   json_extract(status, '$.runtime_id') AS runtime
+                   json_extract(status, '$.runtime_id') AS runtime, key_scheme
             FROM engines ORDER BY seq
             """).map { row in
             EngineSummary(
@@ -73,7 +73,7 @@ extension SQLiteStore {
                 ),
                 keyVersion: Int(try row.int64("key_version")), markedForDeletion: try row.int64("marked") != 0, generation: try row.int64("generation"),
                 observedGeneration: try row.int64("observed"), phase: EnginePhase(rawValue: try row.string("phase")) ?? .provisioning,
-                ready: try row.int64("ready") != 0, runtimeID: row.optionalString("runtime")
+                ready: try row.int64("ready") != 0, runtimeID: row.optionalString("runtime"), keyScheme: Int(try row.int64("key_scheme"))
             )
         }
     }

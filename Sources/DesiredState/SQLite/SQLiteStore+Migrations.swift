@@ -55,6 +55,11 @@ extension SQLiteStore {
             "CREATE INDEX idx_audit_log_action ON audit_log (action)",
             "CREATE INDEX idx_audit_log_product_user ON audit_log (product_id, user_id)",
         ]),
+        // Engine key derivation scheme (see `EngineKeyDeriver`): rows that exist keep scheme 1,
+        // so their keys do not change; the column default stays 1 and every insert names 2.
+        (3, ["ALTER TABLE engines ADD COLUMN key_scheme INTEGER NOT NULL DEFAULT 1"]),
+        // Change-log retention (`StoreRetention`): the newest revision whose entry may be gone.
+        (4, ["ALTER TABLE revision_counter ADD COLUMN compacted_through INTEGER NOT NULL DEFAULT 0"]),
     ]
 
     /// Applies the migrations not yet in `schema_migrations`, in one transaction. Idempotent.

@@ -71,12 +71,12 @@ final class SQLiteTransaction: StoreTransaction {
     func insertEngine(_ engine: EngineRecord) async throws {
         _ = try await rows("""
             INSERT INTO engines (id, product_id, user_id, spec, generation, key_version, deletion_requested_at,
-              created_at, spec_changed_at, last_activity_at, status, phase, revision)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+              created_at, spec_changed_at, last_activity_at, status, phase, revision, key_scheme)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """, [.uuid(engine.id), .uuid(engine.productID), .text(engine.userID), .text(try StoreJSON.encode(engine.spec)),
                   .int64(engine.generation), .int(engine.keyVersion), .time(engine.deletionRequestedAt), .time(engine.createdAt),
                   .time(engine.specChangedAt), .time(engine.lastActivityAt), .text(try StoreJSON.encode(engine.status)),
-                  .text(engine.status.phase.rawValue), .int64(engine.revision)])
+                  .text(engine.status.phase.rawValue), .int64(engine.revision), .int(engine.keyScheme)])
     }
 
     func updateEngineSpec(_ engine: EngineRecord) async throws {

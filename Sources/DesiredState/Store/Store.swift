@@ -89,7 +89,8 @@ public protocol Store: Service {
     // MARK: Changes
 
     func currentRevision() async throws -> Int64
-    /// Change-log entries with revision > `revision`, oldest first, at most `limit`.
+    /// Change-log entries with revision > `revision`, oldest first, at most `limit`. Throws
+    /// `.compacted(through:)` when entries after `revision` were dropped by retention.
     func changes(since revision: Int64, limit: Int) async throws -> [Change]
     /// Returns once the revision is past `revision` or `timeout` elapsed (whichever first),
     /// with the current revision. Postgres wakes on NOTIFY, falling back to a slow poll.
@@ -104,7 +105,9 @@ public protocol Store: Service {
     // MARK: Leader lease
 
     /// Acquires the lease `name` for `holder`, or renews it if `holder` has it. Returns false if
-    /// someone else holds an unexpired lease.
+    /// someone else holds an unexpired lease. Expiry is judged on ONE clock shared by every
+    /// contender: Postgres uses the database's `now()` and ignores `now`; SQLite (one host)
+    /// uses `now`.
     func acquireLease(name: String, holder: String, ttl: Duration, now: Date) async throws -> Bool
     /// Gives the lease up if `holder` has it.
     func releaseLease(name: String, holder: String) async throws

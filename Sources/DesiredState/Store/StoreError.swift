@@ -13,6 +13,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         case invalid(ValidationError)
         /// The backend cannot be reached or failed; retry later.
         case unavailable
+        /// `changes(since:)` was asked for entries that retention dropped (everything up to
+        /// `through`): start over from a snapshot.
+        case compacted(through: Int64)
     }
 
     public var code: Code
@@ -33,7 +36,14 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         case .generationConflict(let current): "The engine changed since it was read (current generation \(current))."
         case .invalid(let error): error.description
         case .unavailable: "The store is unavailable."
+        case .compacted(let through): "Changes up to revision \(through) are no longer kept; start over from a snapshot."
         }
+    }
+
+    /// `.compacted`: the change log no longer reaches back far enough.
+    public var isCompacted: Bool {
+        if case .compacted = code { return true }
+        return false
     }
 
     public var debugDescription: String { detail.isEmpty ? description : "\(description) [\(detail)]" }

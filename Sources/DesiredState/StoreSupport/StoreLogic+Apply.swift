@@ -34,6 +34,7 @@ extension StoreLogic {
                     continue
                 }
                 try validate(upsert.userID, upsert.spec)
+                do { try engine.spec.validateSuccessor(upsert.spec) } catch { throw StoreError(.invalid(error), detail: "engine '\(name)'") }
                 engine.spec = upsert.spec
                 engine.generation += 1
                 engine.specChangedAt = now

@@ -34,6 +34,7 @@ enum StoreLogic {
             throw StoreError(.generationConflict(current: engine.generation))
         }
         guard engine.spec != spec else { return false }
+        do { try engine.spec.validateSuccessor(spec) } catch { throw StoreError(.invalid(error)) }
         engine.spec = spec
         engine.generation += 1
         engine.specChangedAt = now

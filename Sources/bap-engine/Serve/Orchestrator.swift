@@ -32,15 +32,16 @@ struct Orchestrator {
 
         let store = try await makeStore()
         let driver = try makeDriver()
-        let probeClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(Int64(c.healthTimeout)), read: .seconds(Int64(c.healthTimeout))))
-        )
+        let probeClient = HTTPHealthProbe.makeClient(timeout: .seconds(c.healthTimeout))
         let probe = HTTPHealthProbe(client: probeClient, timeout: .seconds(c.healthTimeout))
         let controller = Controller(
             store: store, driver: driver,
             builder: RuntimeSpecBuilder(defaultImage: c.defaultImage, passthroughEnv: passthrough(), keys: keys),
-            configuration: controllerConfiguration(), probe: { await probe($0) }, logger: Logger(label: "bap-engine.controller")
+            configuration: controllerConfiguration(), probe: { await probe($0) }, logger: Logger(label: "bap-engine.controller"),
+            retention: RetentionSweeper(
+                store: store, keepRevisions: Int64(c.changesRetained), auditRetention: .seconds(c.auditRetentionDays * 86_400),
+                logger: Logger(label: "bap-engine.retention")
+            )
         )
         let api = APIConfiguration(
             adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
@@ -63,7 +64,7 @@ struct Orchestrator {
         try? await probeClient.shutdown()
     }
 
-    func makeStore() async throws -> any Store {
+    func makeStore() async throws -> any Store & StoreRetention {
         if let url = configuration.databaseURL {
             return try PostgresStore(url: url, maxConnections: 40, logger: Logger(label: "bap-engine.store"))
         }

@@ -43,6 +43,8 @@ struct ServeConfiguration: Sendable {
     /// `ORCH_ENGINE_LOG_MAX_BYTES`: a process engine's `engine.log` is rotated past this size
     /// (one older file is kept).
     var engineLogMaxBytes = 10 << 20
+    var auditRetentionDays = 90
+    var changesRetained = 100_000
 
     /// Reads the environment. Unknown values of enumerated settings and non-numbers are errors
     /// naming the variable (never echoing a secret's value).
@@ -86,6 +88,8 @@ struct ServeConfiguration: Sendable {
         c.allowedImages = env["ORCH_ALLOWED_IMAGES"].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         c.engineLogMaxBytes = try int(env, "ORCH_ENGINE_LOG_MAX_BYTES", c.engineLogMaxBytes, 65_536...(1 << 40))
         _ = try c.imagePolicy()
+        c.auditRetentionDays = try int(env, "ORCH_AUDIT_RETENTION_DAYS", c.auditRetentionDays, 1...36_500)
+        c.changesRetained = try int(env, "ORCH_CHANGES_RETAINED", c.changesRetained, 1_000...100_000_000)
         guard c.portMin <= c.portMax else { throw ConfigurationError("ORCH_PORT_MIN must not exceed ORCH_PORT_MAX") }
         return c
     }
