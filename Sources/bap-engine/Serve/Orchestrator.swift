@@ -39,7 +39,10 @@ struct Orchestrator {
         )
         let api = APIConfiguration(
             adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
-            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }
+            engineLogs: { id, tail in try await driver.logs(id, tail: tail) },
+            // Legacy stop waits out the grace period plus 15 s for the controller to notice,
+            // act and commit the stopped status.
+            stopTimeout: .seconds(c.stopGrace + 15)
         )
         let app = buildApplication(
             store: store, configuration: api, registry: registry,
