@@ -10,6 +10,9 @@ public struct APIConfiguration: Sendable {
     public var keys: EngineKeyDeriver
     /// `ORCH_BOOT_TIMEOUT_S`: how long provision/start/admit wait for Ready before 504 `BOOT_TIMEOUT`.
     public var bootTimeout: Duration
+    /// How long the legacy `POST /engines/{u}/stop` waits for the controller to report the
+    /// engine stopped before 504 `STOP_TIMEOUT`: `ORCH_STOP_GRACE_S` plus a margin.
+    public var stopTimeout: Duration
     /// `ORCH_ENGINE_IMAGE`: reported as `engine_version` when neither the engine nor the
     /// product template pins an image.
     public var defaultImage: String
@@ -58,8 +61,10 @@ public struct APIConfiguration: Sendable {
         clock: any Clock<Duration> = ContinuousClock(),
         engineLogs: (@Sendable (_ engineID: UUID, _ tail: Int) async throws -> String)? = nil,
         imagePolicy: ImagePolicy? = nil,
-        logLimits: LogLimits = LogLimits()
+        logLimits: LogLimits = LogLimits(),
+        stopTimeout: Duration = .seconds(30 + 15)
     ) {
+        self.stopTimeout = stopTimeout
         self.engineLogs = engineLogs
         self.imagePolicy = imagePolicy ?? (try? ImagePolicy.anyTag(of: defaultImage)) ?? .templatesOnly
         self.logLimits = logLimits

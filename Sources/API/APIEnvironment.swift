@@ -40,8 +40,10 @@ public struct APIEnvironment: Sendable {
     }
 
     /// The plaintext key of an engine as it stands. 503 `KEY_UNAVAILABLE` if its master key
-    /// version is no longer configured.
+    /// version is no longer configured; 404 `ENGINE_NOT_FOUND` for an engine being destroyed
+    /// (its key is never handed out again).
     func engineKey(_ engine: EngineRecord) throws(APIError) -> String {
+        guard !engine.isMarkedForDeletion else { throw .engineNotFound }
         guard let key = configuration.keys.key(for: engine) else { throw .keyUnavailable }
         return key
     }

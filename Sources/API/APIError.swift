@@ -64,6 +64,16 @@ public struct APIError: Error, Sendable, Equatable {
         return APIError(.badGateway, code, "The engine failed to start (\(reason)): \(message)")
     }
 
+    /// Legacy stop: the controller did not report the engine stopped within the stop grace
+    /// period plus a margin (the stop still goes on).
+    public static let stopTimeout = APIError(.gatewayTimeout, "STOP_TIMEOUT", "The engine was not observed stopped within the stop grace period; it is still being stopped.")
+    /// Legacy stop: another call changed the engine's desired state before it stopped.
+    public static let engineStateChanged = APIError(.conflict, "ENGINE_STATE_CHANGED", "The engine was started again before it stopped.")
+
+    public static func engineFailedToStop(reason: String, message: String) -> APIError {
+        APIError(.badGateway, "ENGINE_FAILED", "The engine failed to stop (\(reason)): \(message)")
+    }
+
     public static let notFound = APIError(.notFound, "NOT_FOUND", "No such route.")
     public static let payloadTooLarge = APIError(.contentTooLarge, "PAYLOAD_TOO_LARGE", "The request body is too large.")
     public static let storeUnavailable = APIError(.serviceUnavailable, "STORE_UNAVAILABLE", "The store is unavailable; retry later.")

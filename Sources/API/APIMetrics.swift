@@ -71,6 +71,8 @@ public struct APIMetrics: Sendable {
     func recordReadyWait(_ duration: Duration, outcome: ReadyWaiter.Outcome) {
         let label = switch outcome {
         case .ready: "ready"
+        case .stopped: "stopped"
+        case .superseded: "superseded"
         case .failed: "failed"
         case .gone: "gone"
         case .timedOut: "timeout"

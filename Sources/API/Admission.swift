@@ -34,9 +34,11 @@ struct Admission: Sendable {
         try await rateLimit(product)
         let autoProvision = body.autoProvision ?? product.policy.autoProvision ?? false
         let autoWake = body.autoWake ?? product.policy.autoWake ?? false
-        var engine = try await env.store.engine(productID: product.id, userID: userID)
-        if engine == nil || engine?.isMarkedForDeletion == true {
-            guard autoProvision, engine == nil else { return try await deny(.notFound, product: product, userID: userID, engine: nil) }
+        // An engine marked for deletion is gone for admit: not found, or a new one provisioned
+        // alongside the old one being torn down.
+        var engine = try await env.store.engine(productID: product.id, userID: userID).flatMap { $0.isMarkedForDeletion ? nil : $0 }
+        if engine == nil {
+            guard autoProvision else { return try await deny(.notFound, product: product, userID: userID, engine: nil) }
             engine = try await provision(product: product, userID: userID)
         }
         guard var engine else { throw APIError.engineNotFound }  // Unreachable: set just above.
@@ -83,7 +85,9 @@ struct Admission: Sendable {
             await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: userID, engineID: created.id, action: .provision, actor: product.slug, metadata: ["via": "admit"]))
             return created
         } catch let error as StoreError where error.code == .engineAlreadyExists {
-            guard let existing = try await env.store.engine(productID: product.id, userID: userID) else { throw APIError.engineNotFound }
+            guard let existing = try await env.store.engine(productID: product.id, userID: userID), !existing.isMarkedForDeletion else {
+                throw APIError.engineNotFound
+            }
             return existing
         }
     }

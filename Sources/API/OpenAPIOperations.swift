@@ -18,7 +18,7 @@ enum OpenAPIOperations {
         Op(method: "get", path: "/engines/{user_id}", summary: "One engine with its key.", auth: .platform, responses: with(e, [200: "LegacyEngine", 503: nil])),
         Op(method: "delete", path: "/engines/{user_id}", summary: "Destroy the engine and its brain (irreversible).", auth: .platform, responses: with(e, [200: "Destroyed"])),
         Op(method: "post", path: "/engines/{user_id}/start", summary: "Start a stopped or sleeping engine and wait until it runs.", auth: .platform, responses: with(waitingErrors, [200: "Lifecycle"])),
-        Op(method: "post", path: "/engines/{user_id}/stop", summary: "Stop the engine (brain kept).", auth: .platform, responses: with(lifecycleErrors, [200: "Lifecycle"])),
+        Op(method: "post", path: "/engines/{user_id}/stop", summary: "Stop the engine (brain kept) and wait until it is stopped.", auth: .platform, responses: with(waitingErrors, [200: "Lifecycle"])),
         Op(method: "post", path: "/engines/{user_id}/rotate-key", summary: "Rotate the engine key; returns the new key once the engine uses it.", auth: .platform, responses: with(waitingErrors, [200: "RotateKey"])),
         Op(method: "post", path: "/engines/{user_id}/admit", summary: "Admit a user: rate limit, auto-provision, auto-wake, wait for Ready.", auth: .platform, query: ["wait"], body: "AdmitRequest", responses: with(waitingErrors, [200: "AdmitResponse", 429: nil])),
         Op(method: "post", path: "/products/register", summary: "Register a product; its platform key is returned once.", auth: .admin, body: "RegisterRequest", responses: with(e, [200: "RegisterResponse", 409: nil])),

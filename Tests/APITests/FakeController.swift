@@ -5,16 +5,28 @@ import Synchronization
 /// Stands in for the real controller (not the API's): watches the store and writes the status a
 /// healthy runtime would reach, so the API's ready-waiting can be tested. Images listed in
 /// `missingImages` fail for good with `ImageNotFound`; with `hold`, nothing ever becomes Ready.
+/// `holding` lists desired states it never converges (say `.stopped`: a stop never observed);
+/// `stopDelay` is extra time a stop takes; `keepDeleted` leaves engines marked for deletion in
+/// place (a teardown still under way).
 final class FakeController: Sendable {
     let missingImages: Set<String>
     let hold: Bool
     let delay: Duration
+    let holding: Set<DesiredEngineState>
+    let stopDelay: Duration
+    let keepDeleted: Bool
     private let converged = Mutex<Int>(0)
 
-    init(missingImages: Set<String> = [], hold: Bool = false, delay: Duration = .milliseconds(20)) {
+    init(
+        missingImages: Set<String> = [], hold: Bool = false, delay: Duration = .milliseconds(20),
+        holding: Set<DesiredEngineState> = [], stopDelay: Duration = .zero, keepDeleted: Bool = false
+    ) {
         self.missingImages = missingImages
         self.hold = hold
         self.delay = delay
+        self.holding = holding
+        self.stopDelay = stopDelay
+        self.keepDeleted = keepDeleted
     }
 
     /// How many status writes it made.
@@ -37,9 +49,11 @@ final class FakeController: Sendable {
     private func converge(_ id: UUID, store: any Store) async throws {
         guard let engine = try await store.engine(id: id), engine.status.observedGeneration < engine.generation else { return }
         if engine.isMarkedForDeletion {
-            try await store.deleteEngine(engineID: id)
+            if !keepDeleted { try await store.deleteEngine(engineID: id) }
             return
         }
+        if holding.contains(engine.spec.state) { return }
+        if engine.spec.state == .stopped { try await Task.sleep(for: stopDelay) }
         var status = engine.status
         status.observedGeneration = engine.generation
         let now = Date()

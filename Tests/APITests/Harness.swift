@@ -28,6 +28,7 @@ struct Harness {
     let clock = TestNow()
     let registry = PrometheusCollectorRegistry()
     var bootTimeout: Duration = .seconds(5)
+    var stopTimeout: Duration = .seconds(5)
     var heartbeat: Duration = .seconds(15)
     var activityFlush: Duration = .milliseconds(100)
     var engineLogs: (@Sendable (UUID, Int) async throws -> String)?
@@ -64,7 +65,7 @@ struct Harness {
         return APIConfiguration(
             adminKey: Self.adminKey, keys: keys, bootTimeout: bootTimeout, defaultImage: "september-engine:test",
             maxBodyBytes: 64 * 1024, activityFlushInterval: activityFlush, watchHeartbeat: heartbeat, now: { clock.now },
-            engineLogs: engineLogs, imagePolicy: imagePolicy, logLimits: logLimits
+            engineLogs: engineLogs, imagePolicy: imagePolicy, logLimits: logLimits, stopTimeout: stopTimeout
         )
     }
 

@@ -58,7 +58,7 @@ actor InMemoryTestStore: Store {
 
     func createEngine(_ engine: NewEngine, maxEngines: Int?, now: Date) async throws -> EngineRecord {
         guard products[engine.productID] != nil, !deletedProducts.contains(engine.productID) else { throw StoreError(.productNotFound) }
-        if engines.values.contains(where: { $0.productID == engine.productID && $0.userID == engine.userID }) {
+        if engines.values.contains(where: { $0.productID == engine.productID && $0.userID == engine.userID && !$0.isMarkedForDeletion }) {
             throw StoreError(.engineAlreadyExists)
         }
         if let maxEngines, engines.values.filter({ $0.productID == engine.productID && !$0.isMarkedForDeletion }).count >= maxEngines {
@@ -73,7 +73,8 @@ actor InMemoryTestStore: Store {
     }
     func engine(id: UUID) async throws -> EngineRecord? { engines[id] }
     func engine(productID: UUID, userID: String) async throws -> EngineRecord? {
-        engines.values.first { $0.productID == productID && $0.userID == userID }
+        let mine = engines.values.filter { $0.productID == productID && $0.userID == userID }
+        return mine.first { !$0.isMarkedForDeletion } ?? mine.max { $0.createdAt < $1.createdAt }
     }
     func updateSpec(engineID: UUID, spec: EngineSpec, expectedGeneration: Int64?, now: Date) async throws -> EngineRecord {
         updateSpecCalls += 1
@@ -103,6 +104,7 @@ actor InMemoryTestStore: Store {
         let all = engines.values
             .filter { query.productID == nil || $0.productID == query.productID }
             .filter { query.phase == nil || $0.status.phase == query.phase }
+            .filter { query.includeMarkedForDeletion || !$0.isMarkedForDeletion }
             .sorted { ($0.createdAt, $0.userID) < ($1.createdAt, $1.userID) }
         return EnginePage(engines: Array(all.dropFirst(query.offset).prefix(query.limit)), total: all.count)
     }

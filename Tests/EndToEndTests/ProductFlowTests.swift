@@ -169,6 +169,67 @@ struct ProductFlowTests {
         }
     }
 
+    @Test("process driver: stop answers once stopped (an immediate GET says so); after DELETE the user is gone at once and is provisioned again with a new engine")
+    func stopAndDeleteAnswerLikeTheOriginal() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("bap-e2e-contract-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        try await ServerProcess.with(extraEnv: ["ORCH_ENGINE_BACKEND": "process", "ORCH_DATA_DIR": dataDir]) { server in
+            let admin = HTTPJSON(base: server.base, headers: [("X-Admin-Key", server.adminKey)])
+            let slug = "contract-\(server.runID)"
+            let registered = try await admin.call("POST", "/products/register", json: #"{"slug":"\#(slug)","display_name":"Contract"}"#)
+            let api = HTTPJSON(base: server.base, headers: [("X-Platform-Key", try #require(registered.string("platform_api_key"), "\(registered.raw)"))])
+
+            let provisioned = try await api.call("POST", "/engines/provision", json: #"{"user_id":"alice"}"#)
+            #expect(provisioned.status == 200, "\(provisioned.raw)")
+            let oldID = try #require(provisioned.string("engine_id"))
+            let oldKey = try #require(provisioned.string("api_key"))
+            let oldURL = try #require(provisioned.string("url"))
+            #expect(try await HTTPJSON(base: oldURL).call("GET", "/health").status == 200)
+
+            // Stop answers after the process is gone: the very next GET says stopped.
+            let stopped = try await api.call("POST", "/engines/alice/stop")
+            #expect(stopped.status == 200, "\(stopped.raw)")
+            #expect(stopped.string("status") == "stopped")
+            let afterStop = try await api.call("GET", "/engines/alice")
+            #expect(afterStop.string("status") == "stopped", "\(afterStop.raw)")
+            #expect((try? await HTTPJSON(base: oldURL).call("GET", "/health", timeout: .seconds(2)))?.status != 200)
+            let started = try await api.call("POST", "/engines/alice/start")
+            #expect(started.string("status") == "running", "\(started.raw)")
+
+            // Delete: gone at once for the legacy API, no key anywhere.
+            let destroyed = try await api.call("DELETE", "/engines/alice")
+            #expect(destroyed.string("status") == "destroyed", "\(destroyed.raw)")
+            let gone = try await api.call("GET", "/engines/alice")
+            #expect(gone.status == 404 && gone.object("error")?["code"] as? String == "ENGINE_NOT_FOUND", "\(gone.raw)")
+            #expect(!gone.raw.contains(oldKey))
+            #expect(try await api.call("GET", "/engines").body["total"] as? Int == 0)
+
+            // Provisioned again right away: a new engine that works, while the old one goes.
+            let again = try await api.call("POST", "/engines/provision", json: #"{"user_id":"alice"}"#)
+            #expect(again.status == 200, "\(again.raw)")
+            let newID = try #require(again.string("engine_id"))
+            let newKey = try #require(again.string("api_key"))
+            #expect(newID != oldID)
+            // The key is derived from (product, user, generation) on this branch, so a new
+            // incarnation gets the same key; a key that differs per incarnation is issue 10's.
+            print("contract e2e: re-provisioned engine \(newID) (old \(oldID)); key differs from the old one: \(newKey != oldKey)")
+            let newURL = try #require(again.string("url"))
+            #expect(try await HTTPJSON(base: newURL).call("GET", "/memory/export", extra: [("X-Engine-Key", newKey)]).status == 200)
+            #expect(try await api.call("GET", "/engines/alice").string("engine_id") == newID)
+            try await eventually(timeout: .seconds(30), "old engine torn down") {
+                let engines = try await api.call("GET", "/v1/products/\(slug)/engines").body["engines"] as? [[String: Any]] ?? []
+                return engines.map { $0["engine_id"] as? String } == [newID]
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(dataDir)/engines/\(oldID)"))
+
+            // Leave nothing running: delete the new one too.
+            #expect(try await api.call("DELETE", "/engines/alice").status == 200)
+            try await eventually(timeout: .seconds(30), "new engine torn down") {
+                try await api.call("GET", "/v1/products/\(slug)/engines").body["total"] as? Int == 0
+            }
+        }
+    }
+
     struct Admitted: Sendable {
         var server: Int
         var status: Int

@@ -153,11 +153,12 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs `body` with a started server and always cleans up: server, containers, database.
-    static func with(_ body: (ServerProcess) async throws -> Void) async throws {
+    /// `extraEnv` overrides the server's environment (say, the process driver).
+    static func with(extraEnv: [String: String] = [:], _ body: (ServerProcess) async throws -> Void) async throws {
         let server = try ServerProcess()
         try await server.createDatabase()
         do {
-            try await server.start()
+            try await server.start(extraEnv: extraEnv)
             try await body(server)
         } catch {
             server.stop()

@@ -5,7 +5,10 @@ import Hummingbird
 /// The original's `/engines` endpoints (REFERENCE.md §2), same paths, fields and codes. Every
 /// lifecycle verb is a desired-state write plus an audit row; provision and start wait for the
 /// controller's Ready like the original's synchronous answers. Each handler sees only the
-/// calling product's engines: another product's user id is simply "not found".
+/// calling product's engines: another product's user id is simply "not found". An engine
+/// marked for deletion is gone for these endpoints (as the original's synchronous DELETE left
+/// nothing behind): GET, list, admit, start, stop, rotate-key and DELETE answer as if it never
+/// existed, and the same user id can be provisioned again while it is torn down.
 struct LegacyEngineRoutes: Sendable {
     let env: APIEnvironment
 
@@ -44,7 +47,8 @@ struct LegacyEngineRoutes: Sendable {
         return try JSONWire.response(try env.legacyView(engine, product: product, withKey: true))
     }
 
-    /// The product's engines, filtered by `status`, paged by `limit`/`offset`. Never keys.
+    /// The product's engines, filtered by `status`, paged by `limit`/`offset`. Never keys, and
+    /// never an engine marked for deletion.
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let product = try await env.requireProduct(request)
         var phase: EnginePhase?
@@ -56,14 +60,18 @@ struct LegacyEngineRoutes: Sendable {
         }
         let limit = try Params.int(request, "limit", default: 100, range: 1...1000)
         let offset = try Params.int(request, "offset", default: 0, range: 0...Int(Int32.max))
-        let page = try await env.store.listEngines(EngineQuery(productID: product.id, phase: phase, limit: limit, offset: offset))
+        var query = EngineQuery(productID: product.id, phase: phase, limit: limit, offset: offset)
+        query.includeMarkedForDeletion = false
+        let page = try await env.store.listEngines(query)
         let views = try page.engines.map { try env.legacyView($0, product: product, withKey: false) }
         return try JSONWire.response(EngineListResponse(engines: views, total: page.total))
     }
 
     /// Marks the engine for deletion and answers at once with `destroyed`; the controller
-    /// removes container, brain and row. [DOC CONFLICT] the original answered after tearing
-    /// down; waiting here would tie an HTTP call to Docker's stop grace period.
+    /// removes container, brain and row in the background. From this answer on the user is
+    /// gone for the legacy API (404 `ENGINE_NOT_FOUND`, no key) and may be provisioned again,
+    /// as after the original's synchronous destroy; waiting for the teardown itself would tie
+    /// an HTTP call to Docker's stop grace period. `/v1` still shows the terminating engine.
     @Sendable func delete(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let (product, engine) = try await lookup(request, context)
         _ = try await env.store.markForDeletion(engineID: engine.id, now: env.now)
@@ -81,15 +89,17 @@ struct LegacyEngineRoutes: Sendable {
         return try JSONWire.response(LifecycleResponse(status: EnginePhase.running.rawValue, engine_id: ready.id.uuidString.lowercased(), user_id: ready.userID, url: ready.status.url))
     }
 
-    /// Desired `stopped`; answers at once (the controller stops it with the grace period).
-    /// [DOC CONFLICT] 409 `ENGINE_NOT_RUNNING` only when it is already stopped on purpose or
-    /// being destroyed: a sleeping engine may be stopped (in the original a sleeping
-    /// container was still running, so stop applied to it).
+    /// Desired `stopped`, then wait until the controller reports it stopped (the grace period
+    /// plus a margin, else 504 `STOP_TIMEOUT`), so an immediate GET says `stopped` as it did
+    /// after the original's synchronous stop. [DOC CONFLICT] 409 `ENGINE_NOT_RUNNING` only
+    /// when it is already stopped on purpose: a sleeping engine may be stopped (in the
+    /// original a sleeping container was still running, so stop applied to it).
     @Sendable func stop(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let (product, engine) = try await lookup(request, context)
-        guard engine.spec.state != .stopped, !engine.isMarkedForDeletion else { throw APIError.engineNotRunning }
+        guard engine.spec.state != .stopped else { throw APIError.engineNotRunning }
         let updated = try await setState(.stopped, of: engine, product: product, action: .stop)
-        return try JSONWire.response(LifecycleResponse(status: EnginePhase.stopped.rawValue, engine_id: updated.id.uuidString.lowercased(), user_id: updated.userID, url: nil))
+        let stopped = try await env.waitUntilStopped(updated)
+        return try JSONWire.response(LifecycleResponse(status: EnginePhase.stopped.rawValue, engine_id: stopped.id.uuidString.lowercased(), user_id: stopped.userID, url: nil))
     }
 
     /// `key_generation + 1`; the controller restarts the engine with the new key's hash, and we
@@ -117,11 +127,14 @@ struct LegacyEngineRoutes: Sendable {
 
     // MARK: Helpers
 
-    /// The caller's product and its engine `{user_id}`; 404 `ENGINE_NOT_FOUND` otherwise.
+    /// The caller's product and its live engine `{user_id}`; 404 `ENGINE_NOT_FOUND` otherwise
+    /// (an engine marked for deletion included).
     private func lookup(_ request: Request, _ context: APIRequestContext) async throws -> (Product, EngineRecord) {
         let product = try await env.requireProduct(request)
         let userID = try Params.userID(context)
-        guard let engine = try await env.store.engine(productID: product.id, userID: userID) else { throw APIError.engineNotFound }
+        guard let engine = try await env.store.engine(productID: product.id, userID: userID), !engine.isMarkedForDeletion else {
+            throw APIError.engineNotFound
+        }
         return (product, engine)
     }
 

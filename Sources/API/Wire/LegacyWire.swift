@@ -95,7 +95,8 @@ extension APIEnvironment {
     func legacyView(_ engine: EngineRecord, product: Product, withKey: Bool) throws(APIError) -> LegacyEngineView {
         LegacyEngineView(
             engineID: engine.id, userID: engine.userID, status: engine.legacyStatus, url: engine.status.url,
-            apiKey: withKey ? try engineKey(engine) : nil, engineVersion: engineVersion(engine, product: product),
+            // Never a key for an engine being destroyed, whoever asks.
+            apiKey: withKey && !engine.isMarkedForDeletion ? try engineKey(engine) : nil, engineVersion: engineVersion(engine, product: product),
             createdAt: engine.createdAt, lastHealthAt: engine.status.lastHealthAt
         )
     }

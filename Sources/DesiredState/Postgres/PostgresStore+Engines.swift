@@ -46,12 +46,14 @@ extension PostgresStore {
                 SELECT \(unescaped: PostgresRows.engineColumns) FROM engines
                 WHERE (\(query.productID)::uuid IS NULL OR product_id = \(query.productID))
                   AND (\(phase)::text IS NULL OR phase = \(phase))
+                  AND (\(query.includeMarkedForDeletion) OR deletion_requested_at IS NULL)
                 ORDER BY seq LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))
                 """).map(PostgresRows.engine)
             let total = try await tx.rows("""
                 SELECT count(*) FROM engines
                 WHERE (\(query.productID)::uuid IS NULL OR product_id = \(query.productID))
                   AND (\(phase)::text IS NULL OR phase = \(phase))
+                  AND (\(query.includeMarkedForDeletion) OR deletion_requested_at IS NULL)
                 """).first?.decode(Int64.self) ?? 0
             return EnginePage(engines: engines, total: Int(total))
         }

@@ -40,10 +40,10 @@ extension SQLiteStore {
     }
 
     public func listEngines(_ query: EngineQuery) async throws -> EnginePage {
-        let filter = "(?1 IS NULL OR product_id = ?1) AND (?2 IS NULL OR phase = ?2)"
-        let binds: [SQLiteData] = [.uuid(query.productID), .string(query.phase?.rawValue)]
+        let filter = "(?1 IS NULL OR product_id = ?1) AND (?2 IS NULL OR phase = ?2) AND (?3 OR deletion_requested_at IS NULL)"
+        let binds: [SQLiteData] = [.uuid(query.productID), .string(query.phase?.rawValue), .int(query.includeMarkedForDeletion ? 1 : 0)]
         return try await transaction { tx in
-            let engines = try await tx.rows("SELECT * FROM engines WHERE \(filter) ORDER BY seq LIMIT ?3 OFFSET ?4",
+            let engines = try await tx.rows("SELECT * FROM engines WHERE \(filter) ORDER BY seq LIMIT ?4 OFFSET ?5",
                                             binds + [.int(max(0, query.limit)), .int(max(0, query.offset))]).map(SQLiteRows.engine)
             let total = try await tx.rows("SELECT count(*) AS n FROM engines WHERE \(filter)", binds).first?.int64("n") ?? 0
             return EnginePage(engines: engines, total: Int(total))

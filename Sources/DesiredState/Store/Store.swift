@@ -135,6 +135,9 @@ public struct EngineQuery: Sendable, Equatable {
     public var phase: EnginePhase?
     public var limit: Int
     public var offset: Int
+    /// `false`: only live engines (the legacy API, where a deleted user is gone at once);
+    /// `true` (default): terminating engines too (`/v1`, watch, the controller).
+    public var includeMarkedForDeletion = true
 
     public init(productID: UUID? = nil, phase: EnginePhase? = nil, limit: Int = 100, offset: Int = 0) {
         self.productID = productID

@@ -45,7 +45,10 @@ struct Orchestrator {
         )
         let api = APIConfiguration(
             adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
-            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }, imagePolicy: try c.imagePolicy()
+            engineLogs: { id, tail in try await driver.logs(id, tail: tail) }, imagePolicy: try c.imagePolicy(),
+            // Legacy stop waits out the grace period plus 15 s for the controller to notice,
+            // act and commit the stopped status.
+            stopTimeout: .seconds(c.stopGrace + 15)
         )
         let app = buildApplication(
             store: store, configuration: api, registry: registry,
