@@ -210,9 +210,9 @@ struct ProductFlowTests {
             let newID = try #require(again.string("engine_id"))
             let newKey = try #require(again.string("api_key"))
             #expect(newID != oldID)
-            // The key is derived from (product, user, generation) on this branch, so a new
-            // incarnation gets the same key; a key that differs per incarnation is issue 10's.
-            print("contract e2e: re-provisioned engine \(newID) (old \(oldID)); key differs from the old one: \(newKey != oldKey)")
+            // Key scheme 2 puts the engine id in the derivation: a destroyed user's key never
+            // opens the next engine of the same user id.
+            #expect(newKey != oldKey)
             let newURL = try #require(again.string("url"))
             #expect(try await HTTPJSON(base: newURL).call("GET", "/memory/export", extra: [("X-Engine-Key", newKey)]).status == 200)
             #expect(try await api.call("GET", "/engines/alice").string("engine_id") == newID)
