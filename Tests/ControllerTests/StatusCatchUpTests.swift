@@ -23,9 +23,10 @@ struct StatusCatchUpTests {
         let product: Product
         let engine: EngineRecord
 
-        func controller(resync: Duration = .seconds(30)) -> Controller {
+        func controller(resync: Duration = .seconds(30), bootTimeout: Duration = .seconds(20)) -> Controller {
             var settings = ControllerWorld.settings()
             settings.resyncInterval = resync
+            settings.planner.bootTimeout = bootTimeout
             return Controller(
                 store: store, driver: driver, builder: RuntimeSpecBuilder(defaultImage: "hollow:1", keys: keys),
                 configuration: settings, probe: { _ in .ready }, logger: ControllerWorld.logger
@@ -87,8 +88,13 @@ struct StatusCatchUpTests {
     @Test("a status naming another runtime (a late write from an earlier term) is rewritten by the next resync of the same term")
     func staleStatusRepairedByResync() async throws {
         try await Self.with { w in
-            try await w.running(w.controller(resync: .seconds(1))) {
+            try await w.running(w.controller(resync: .seconds(1), bootTimeout: .seconds(1))) {
                 let runtime = try await w.waitReadyForCurrentRuntime("Ready")
+                // A reconcile that saw the engine booting requeues it at the boot deadline, and
+                // that reconcile would rewrite the status anyway: let it pass first, so only the
+                // resync can repair what follows (without it this waits out its 30 s bound).
+                let deadline = try #require(runtime.startedAt).addingTimeInterval(2)
+                try await Task.sleep(for: .seconds(max(0, deadline.timeIntervalSinceNow)))
                 // Ready, running, current generation — but for a runtime that no longer exists,
                 // as an old leader's batched status write committing after this term began leaves it.
                 var stale = try #require(try await w.store.engine(id: w.engine.id)).status
