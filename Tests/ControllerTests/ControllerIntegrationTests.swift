@@ -178,16 +178,16 @@ struct ControllerIntegrationTests {
             policy.template.env = ["BAP_TEMPLATE_REVISION": "2"]
             _ = try await w.store.updatePolicy(productID: product.id, policy: policy)
             try await w.running(w.controller()) {
-                var rebuilt: ObservedEngine?
-                try await eventually(timeout: .seconds(60), "runtime rebuilt from the new template") {
-                    rebuilt = try await w.driver.observe(engine.id)
-                    return rebuilt?.specHash != oldHash
-                }
-                // Ready for the new runtime (the old Ready status stays until the reconcile that
-                // recreated it writes the new one; the generation does not move).
+                // Ready for the runtime rebuilt from the new template (the old Ready status stays
+                // until the reconcile that recreated it writes the new one; the generation does
+                // not move). The runtime is re-observed on every poll: between the recreate's
+                // remove and create there is none, and a nil observation "differs from the old
+                // hash" too — taking it as the rebuilt runtime made this wait for a status naming
+                // runtime nil, forever (issue #11; StatusCatchUpTests pins it fast).
                 try await eventually(timeout: .seconds(60), "Ready on the rebuilt runtime") {
-                    let e = try await w.store.engine(id: engine.id)
-                    return e?.status.isReady == true && e?.status.runtimeID == rebuilt?.runtimeID
+                    guard let rebuilt = try await w.driver.observe(engine.id), let hash = rebuilt.specHash, hash != oldHash,
+                          let e = try await w.store.engine(id: engine.id) else { return false }
+                    return e.status.isReady && e.status.runtimeID == rebuilt.runtimeID
                 }
                 let ready = try await w.waitReady(engine.id)
                 let key = try #require(w.keys.key(for: ready))

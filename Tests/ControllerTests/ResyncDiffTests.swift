@@ -29,6 +29,21 @@ struct ResyncDiffTests {
         #expect(keys([converged], [Fixture.observed(.running)], hash: { _ in nil }) == [Fixture.engineID], "spec cannot be built")
     }
 
+    @Test("a status written for another runtime than the one running needs a look (else nothing would rewrite it)")
+    func statusForAnotherRuntime() {
+        var engine = Fixture.engine()
+        engine.status.runtimeID = "r1"
+        var observed = Fixture.observed(.running)
+        observed.runtimeID = "r1"
+        #expect(keys([engine], [observed]).isEmpty, "the status names the running runtime")
+        observed.runtimeID = "r2"
+        #expect(keys([engine], [observed]) == [Fixture.engineID], "recreated since the status was written")
+        engine.status.runtimeID = nil
+        #expect(keys([engine], [observed]) == [Fixture.engineID], "a status naming no runtime")
+        observed.runtimeID = nil
+        #expect(keys([engine], [observed]).isEmpty, "a driver that reports no runtime id is not second-guessed")
+    }
+
     @Test("asleep and stopped engines: only a runtime that still runs needs a look")
     func sleeping() {
         let asleep = Fixture.engine(.asleep, phase: .sleeping)

@@ -11,7 +11,7 @@ struct CLIContextTests {
         try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
     }
 
-    static func products(_ result: CLIProcess.Result) throws -> [String] {
+    static func products(_ result: LocalCLI.Result) throws -> [String] {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)")
         return (object["products"] as? [[String: Any]] ?? []).compactMap { $0["slug"] as? String }.sorted()
     }
@@ -19,7 +19,7 @@ struct CLIContextTests {
     @Test("with nothing configured, the CLI in the server's directory finds it and its admin key; elsewhere it says what is missing")
     func findsTheEmbeddedServer() async throws {
         try await EmbeddedServer.with { server in
-            let cli = try CLIProcess.fresh()
+            let cli = try LocalCLI.fresh()
             // The server wrote where it answers next to its generated key.
             let url = try String(contentsOfFile: server.directory.path + "/bap-data/server.url", encoding: .utf8)
             #expect(url.trimmingCharacters(in: .whitespacesAndNewlines) == server.base)
@@ -45,7 +45,7 @@ struct CLIContextTests {
     @Test("set-context, use-context, get-contexts, current-context: a 0600 file in a 0700 directory, keys never printed, each context reaching the server with its own key")
     func contexts() async throws {
         try await EmbeddedServer.with { server in
-            let cli = try CLIProcess.fresh()
+            let cli = try LocalCLI.fresh()
             let adminKey = try server.adminKey
             let admin = HTTPJSON(base: server.base, headers: [("X-Admin-Key", adminKey)])
             var platformKeys: [String: String] = [:]
@@ -110,7 +110,7 @@ struct CLIContextTests {
 
     @Test("shell completion scripts are generated for bash, zsh and fish and know the config verbs")
     func completion() throws {
-        let cli = try CLIProcess.fresh()
+        let cli = try LocalCLI.fresh()
         for shell in ["bash", "zsh", "fish"] {
             let script = try cli("--generate-completion-script", shell)
             #expect(script.status == 0, "\(script)")

@@ -7,6 +7,13 @@
 #   - the engine image, imported into that daemon by scripts/build-engine-image;
 #   - the release build of bap-engine and bap-bench in .build-release.
 # Callers set NAME (log prefix) and call bench_init first.
+#
+# Nothing is left behind: bench_init exports BAP_SCRIPT_RUN=$WORK_DIR, which every process the
+# run starts inherits (servers, dockerd with its containerd and shims, Postgres, load tools);
+# the pids started directly are recorded in STARTED. bench_cleanup stops everything, then
+# scripts/lib/leftovers.py looks for any recorded pid, any process with the marker, any process
+# holding a path under $WORK_DIR (a private daemon's containerd-shim / runc init) or a child of
+# one: if it finds one it prints it, kills it and the script exits non-zero.
 
 bench_log() { printf '%s: %s\n' "${NAME:-bench}" "$*" >&2; }
 bench_die() { bench_log "FAILED: $*"; exit 1; }
@@ -20,6 +27,9 @@ DOCKERD_PID=""
 DOCKER_SOCK=""
 BRIDGE=""
 SERVER_PIDS=()
+STARTED=()  # "pid what" of every process started directly
+
+bench_record() { STARTED+=("$1 $2"); }
 
 bench_install_missing() {
     local wanted=()
@@ -40,8 +50,9 @@ bench_install_missing() {
 bench_init() {
     [[ $(id -u) == 0 ]] || bench_die "run as root (a private dockerd and a Postgres cluster are started)"
     bench_install_missing
-    WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bap-${NAME:-bench}.XXXXXX")
+    WORK_DIR=$(realpath "$(mktemp -d "${TMPDIR:-/tmp}/bap-${NAME:-bench}.XXXXXX")")
     chmod 0755 "$WORK_DIR"
+    export BAP_SCRIPT_RUN=$WORK_DIR
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
 }
@@ -62,6 +73,7 @@ bench_start_postgres() {
     PG_PORT=$(bench_free_port)
     bench_pg_ctl_start || bench_die "postgres did not start (see $WORK_DIR/pg/postgres.log)"
     PG_STARTED=1
+    [[ -s $PG_DATA/postmaster.pid ]] && bench_record "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres
     export PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
     bench_log "postgres on 127.0.0.1:$PG_PORT"
 }
@@ -91,6 +103,7 @@ bench_start_dockerd() {
         --exec-root "$WORK_DIR/docker-exec" --pidfile "$WORK_DIR/dockerd.pid" --bridge "$BRIDGE" \
         >"$WORK_DIR/dockerd.log" 2>&1 &
     DOCKERD_PID=$!
+    bench_record "$DOCKERD_PID" dockerd
     for _ in $(seq 1 300); do
         [[ $(curl -s --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping 2>/dev/null) == OK ]] && break
         kill -0 "$DOCKERD_PID" 2>/dev/null || break
@@ -110,6 +123,13 @@ bench_stop_dockerd() {
     for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$DOCKERD_PID" 2>/dev/null || true
     DOCKERD_PID=""
+    # A dockerd stopped while containers ran (scripts/chaos restarts it mid-convergence) leaves
+    # containerd-shim and `runc init` processes its successor never adopts. They belong to this
+    # private daemon and go with it.
+    local shims
+    shims=$(python3 "$REPO_ROOT/scripts/lib/leftovers.py" "$WORK_DIR" --only-under docker-exec --kill)
+    [[ -z $shims ]] || bench_log "removed $(wc -l <<<"$shims") process(es) the private dockerd left behind: $(head -c 300 <<<"$shims" | tr '\n' ';')"
+    return 0
 }
 
 bench_engine_image() {
@@ -146,6 +166,7 @@ bench_start_server() {
         "$BIN/bap-engine" serve >>"$WORK_DIR/$name.log" 2>&1 &
     SERVER_PID=$!
     SERVER_PIDS+=("$SERVER_PID")
+    bench_record "$SERVER_PID" "server $name"
     SERVER_URL="http://127.0.0.1:$port"
     for _ in $(seq 1 150); do
         curl -sf --max-time 1 "$SERVER_URL/health" >/dev/null 2>&1 && return 0
@@ -186,5 +207,25 @@ bench_cleanup() {
         umount -R "$WORK_DIR/docker-exec" 2>/dev/null
         rm -rf "$WORK_DIR" 2>/dev/null || bench_log "could not remove all of $WORK_DIR"
     fi
+    bench_verify_nothing_left || status=1
     exit "$status"
+}
+
+# Fails (and kills them, so the machine is clean) if any process this run started is alive.
+bench_verify_nothing_left() {
+    [[ -n $WORK_DIR ]] || return 0
+    local left="" entry pid
+    for entry in "${STARTED[@]}"; do
+        pid=${entry%% *}
+        if kill -0 "$pid" 2>/dev/null && [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]]; then
+            left+="$pid (${entry#* }, recorded);"
+            kill -9 "$pid" 2>/dev/null
+        fi
+    done
+    left+=$(python3 "$REPO_ROOT/scripts/lib/leftovers.py" "$WORK_DIR" --kill | tr '\n' ';')
+    if [[ -n $left ]]; then
+        bench_log "FAILED: processes this run started were still running at exit (now killed): ${left:0:1000}"
+        return 1
+    fi
+    bench_log "checked: no process this run started is left"
 }

@@ -29,6 +29,10 @@ public enum ResyncDiff {
         switch engine.spec.state {
         case .awake:
             guard state == .running, engine.phase == .running else { return true }
+            // A stored status written for another runtime (one since recreated, or a write that
+            // landed late from a previous term) must not stand: the prober would take the
+            // running one as it is and nothing would ever rewrite the status.
+            if let runtimeID = observed?.runtimeID, engine.runtimeID != runtimeID { return true }
             guard let expected = expectedSpecHash(engine) else { return true }
             return observed?.specHash != expected
         case .asleep:

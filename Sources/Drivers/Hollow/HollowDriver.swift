@@ -33,7 +33,7 @@ public struct HollowDriver: EngineDriver {
         let port = try await runtime.allocatePort()
         let engine = ObservedEngine(
             engineID: spec.engineID, productID: spec.productID, userID: spec.userID, state: .created,
-            specHash: spec.specHash, keyGeneration: spec.keyGeneration, url: "http://127.0.0.1:\(port)", runtimeID: "hollow-\(port)"
+            specHash: spec.specHash, keyGeneration: spec.keyGeneration, url: "http://127.0.0.1:\(port)", runtimeID: "hollow-\(port)-\(await runtime.nextSerial())"
         )
         await runtime.put(.init(observed: engine, port: port))
         return engine

@@ -15,6 +15,9 @@ actor HollowRuntime {
     private var nextPort: Int
     private let portRange: ClosedRange<Int>
     private var freePorts: [Int] = []
+    /// Counts creates, so every runtime gets its own id even when its port is reused (as a
+    /// container id or a pid would be new).
+    private var serial = 0
 
     init(portRange: ClosedRange<Int>) {
         self.portRange = portRange
@@ -22,6 +25,11 @@ actor HollowRuntime {
     }
 
     func engine(_ id: UUID) -> Engine? { engines[id] }
+
+    func nextSerial() -> Int {
+        serial += 1
+        return serial
+    }
 
     func put(_ engine: Engine) {
         engines[engine.observed.engineID] = engine

@@ -77,7 +77,14 @@ final class APIClient: Sendable {
         return CLIError("cannot reach the server at \(base) (\(reason)); is `bap-engine serve` running? Set --server or BAP_SERVER.")
     }
 
-    private func failure(_ answer: Answer) -> CLIError {
+    /// The `error.code` of an error envelope, if the answer is one.
+    static func errorCode(_ answer: Answer) -> String? {
+        struct Envelope: Decodable { struct Body: Decodable { var code: String }; var error: Body }
+        return (try? JSONDecoder().decode(Envelope.self, from: answer.body))?.error.code
+    }
+
+    /// The one-line error for a refused answer (the server's message and code).
+    func failure(_ answer: Answer) -> CLIError {
         struct Envelope: Decodable { struct Body: Decodable { var code: String; var message: String }; var error: Body }
         guard let envelope = try? JSONDecoder().decode(Envelope.self, from: answer.body) else {
             return CLIError("the server answered HTTP \(answer.status)")

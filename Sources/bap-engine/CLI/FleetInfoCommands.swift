@@ -80,11 +80,12 @@ struct LogsCommand: AsyncParsableCommand {
         try await CLI.run(client) { api in
             let product = try await api.product()
             let answer = try await api.send(.GET, api.enginePath(product, user) + "/logs?tail=\(tail)", allow: [404, 405])
-            // A 404 naming no engine is the route itself missing: servers of this version have none.
-            if answer.status == 405 || (answer.status == 404 && String(decoding: answer.body, as: UTF8.self).contains("\"NOT_FOUND\"")) {
+            // A 404 naming no engine or product is the route itself missing: older servers have none.
+            if answer.status == 405 || (answer.status == 404 && APIClient.errorCode(answer) == "NOT_FOUND") {
                 throw CLIError("logs are not supported by this server (it has no engine log endpoint)")
             }
-            if answer.status == 404 { throw CLIError("no engine for \(product)/\(user) (ENGINE_NOT_FOUND)") }
+            if answer.status == 404, APIClient.errorCode(answer) == "ENGINE_NOT_FOUND" { throw CLIError("no engine for \(product)/\(user) (ENGINE_NOT_FOUND)") }
+            if answer.status == 404 { throw api.failure(answer) }
             print(String(decoding: answer.body, as: UTF8.self), terminator: "")
             return 0
         }

@@ -36,6 +36,8 @@ struct WaitCommand: AsyncParsableCommand {
             var last = "not found"
             while ContinuousClock.now < deadline {
                 let answer = try await api.send(.GET, path, allow: [404])
+                // Only "no such engine" means gone: an unknown product is an error, not a deletion.
+                if answer.status == 404, APIClient.errorCode(answer) != "ENGINE_NOT_FOUND" { throw api.failure(answer) }
                 let engine = answer.status == 404 ? nil : try api.decode(EngineView.self, answer.body)
                 if goal.isMet(by: engine) {
                     print("engine/\(product)/\(user) \(goal.doneText)")
