@@ -14,6 +14,8 @@ public struct APIEnvironment: Sendable {
     /// Pings the store; while it is down, requests get 503 at once (run it as a service).
     public let storeHealth: StoreHealth
     let waiter: ReadyWaiter
+    /// The one change-log reader behind every watch stream (run it as a service).
+    public let watches: WatchHub
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
         self.store = store
@@ -23,6 +25,7 @@ public struct APIEnvironment: Sendable {
         self.activity = ActivityRecorder(store: store, interval: configuration.activityFlushInterval, clock: configuration.clock, logger: logger)
         self.storeHealth = StoreHealth(store: store, logger: logger)
         self.waiter = ReadyWaiter(store: store, clock: configuration.clock)
+        self.watches = WatchHub(store: store, configuration: configuration, logger: logger)
     }
 
     /// Current wall-clock time from the injected clock.
