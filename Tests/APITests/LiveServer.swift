@@ -76,16 +76,21 @@ final class OpenWatch: Sendable {
         var request = HTTPClientRequest(url: server.base + "/v1/watch" + query)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(3600))
-        return OpenWatch(status: Int(response.status.code), headers: response.headers, body: response.body)
+        guard response.status == .ok else {
+            let envelope = String(buffer: (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer())
+            return OpenWatch(status: Int(response.status.code), headers: response.headers, body: nil, text: envelope)
+        }
+        return OpenWatch(status: Int(response.status.code), headers: response.headers, body: response.body, text: "")
     }
 
-    private init(status: Int, headers: HTTPHeaders, body: HTTPClientResponse.Body) {
+    private init(status: Int, headers: HTTPHeaders, body: HTTPClientResponse.Body?, text: String) {
         self.status = status
         self.headers = headers
         let progress = self.progress
+        progress.received.withLock { $0 = text }
         // Owned by this object: cancelled by `close()` (which closes the connection).
         reader = Task {
-            do { for try await chunk in body { progress.received.withLock { $0 += String(buffer: chunk) } } } catch {}
+            do { for try await chunk in body ?? HTTPClientResponse().body { progress.received.withLock { $0 += String(buffer: chunk) } } } catch {}
             progress.finished.withLock { $0 = true }
         }
     }
