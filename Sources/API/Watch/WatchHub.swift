@@ -35,21 +35,22 @@ public final class WatchHub: Service, Sendable {
     /// Open streams (total) and per product, for metrics and tests.
     var openCount: Int { state.withLock { $0.subscribers.count } }
 
-    /// Takes a place for a new stream, or throws 429 when a cap is reached.
+    /// Takes a place for a new stream, or throws 429 when a cap is reached (checked and taken
+    /// under one lock: concurrent opens cannot pass a cap).
     func subscribe(productID: UUID?, keyHash: String?) throws(APIError) -> WatchSubscription {
         let c = configuration
-        let id: Int = try state.withLock { (state: inout State) throws(APIError) -> Int in
-            guard state.subscribers.count < c.maxWatches else { throw APIError.watchLimit("this server", c.maxWatches) }
-            if let productID, state.perProduct[productID, default: 0] >= c.maxWatchesPerProduct {
-                throw APIError.watchLimit("this product", c.maxWatchesPerProduct)
-            }
+        let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
         }
         let subscription = WatchSubscription(id: id, productID: productID, keyHash: keyHash, buffer: c.watchBuffer) { [weak self] id in
             self?.remove(id)
         }
-        state.withLock { state in
+        try state.withLock { (state: inout State) throws(APIError) in
+            guard state.subscribers.count < c.maxWatches else { throw APIError.watchLimit("this server", c.maxWatches) }
+            if let productID, state.perProduct[productID, default: 0] >= c.maxWatchesPerProduct {
+                throw APIError.watchLimit("this product", c.maxWatchesPerProduct)
+            }
             state.subscribers[id] = subscription
             if let productID { state.perProduct[productID, default: 0] += 1 }
         }
