@@ -91,14 +91,10 @@ struct WatchStream: Sendable {
                 switch event {
                 case .heartbeat:
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                case .engine(let at, let engine):
+                case .frame(let at, let frame):
                     guard at > revision else { continue }
                     revision = at
-                    try await writer.write(frame(id: at, event: "engine", data: EngineResource(engine, productSlug: await slug(engine.productID, &slugs))))
-                case .deleted(let at, let change):
-                    guard at > revision else { continue }
-                    revision = at
-                    try await writer.write(frame(id: at, event: "deleted", data: DeletedEngine(change)))
+                    try await writer.write(frame)
                 }
             }
             group.cancelAll()
@@ -158,7 +154,9 @@ struct WatchStream: Sendable {
         return slug
     }
 
-    private func frame(id: Int64, event: String, data: some Encodable) throws -> ByteBuffer {
+    func frame(id: Int64, event: String, data: some Encodable) throws -> ByteBuffer { try Self.frame(id: id, event: event, data: data) }
+
+    static func frame(id: Int64, event: String, data: some Encodable) throws -> ByteBuffer {
         let json = String(decoding: try JSONWire.encoder.encode(data), as: UTF8.self)
         return ByteBuffer(string: "id: \(id)\nevent: \(event)\ndata: \(json)\n\n")
     }

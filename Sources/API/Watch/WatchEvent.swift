@@ -1,13 +1,13 @@
 import DesiredState
 import Foundation
+import NIOCore
 
 /// What the watch hub hands each subscribed stream.
 enum WatchEvent: Sendable {
-    /// The engine as it stands after the change at `revision`.
-    case engine(revision: Int64, EngineRecord)
-    /// The row is gone (the change log's entry says whose it was).
-    case deleted(revision: Int64, Change)
-    /// Nothing happened for a heartbeat interval: the stream writes a comment.
+    /// One SSE frame (`engine` with the engine as it stands after the change at `revision`,
+    /// or `deleted`), encoded once by the hub and shared by every stream that gets it.
+    case frame(revision: Int64, ByteBuffer)
+    /// A heartbeat interval passed: the stream writes a comment.
     case heartbeat
 }
 

@@ -1,6 +1,7 @@
 import DesiredState
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 
@@ -24,6 +25,8 @@ public final class WatchHub: Service, Sendable {
     let configuration: APIConfiguration
     let logger: Logger
     private let state = Mutex(State())
+    /// Product slugs of the engines framed so far (a slug never changes).
+    private let slugs = Mutex<[UUID: String]>([:])
     static let batch = 500
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger) {
@@ -134,11 +137,23 @@ public final class WatchHub: Service, Sendable {
         var last: [UUID: Change] = [:]
         for change in changes where everything || followed.contains(change.productID) { last[change.engineID] = change }
         for change in last.values.sorted(by: { $0.revision < $1.revision }) {
-            let event: WatchEvent
-            if let engine = try await store.engine(id: change.engineID) { event = .engine(revision: change.revision, engine) }
-            else { event = .deleted(revision: change.revision, change) }
+            let frame: ByteBuffer
+            if let engine = try await store.engine(id: change.engineID) {
+                let resource = EngineResource(engine, productSlug: try await slug(engine.productID))
+                frame = try WatchStream.frame(id: change.revision, event: "engine", data: resource)
+            } else {
+                frame = try WatchStream.frame(id: change.revision, event: "deleted", data: DeletedEngine(change))
+            }
+            let event = WatchEvent.frame(revision: change.revision, frame)
             for subscription in listeners where subscription.wants(change.productID) { subscription.send(event) }
         }
+    }
+
+    private func slug(_ productID: UUID) async throws -> String {
+        if let known = slugs.withLock({ $0[productID] }) { return known }
+        guard let product = try await store.product(id: productID) else { return "" }
+        slugs.withLock { $0[productID] = product.slug }
+        return product.slug
     }
 
     /// One read per followed product: gone or re-keyed ends its streams. Places whose answer
