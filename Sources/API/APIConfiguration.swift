@@ -22,6 +22,18 @@ public struct APIConfiguration: Sendable {
     public var activityFlushInterval: Duration
     /// Comment lines sent on an idle watch stream so proxies keep it open.
     public var watchHeartbeat: Duration
+    /// Open watch streams: at most this many per product (platform key or admin `?product=`)
+    /// and in total; past either, 429 `WATCH_LIMIT` with `Retry-After`.
+    public var maxWatchesPerProduct = 20
+    public var maxWatches = 500
+    /// Events one watch stream may have waiting; a stream that falls this far behind is ended
+    /// with a `resync` event instead of buffering without bound.
+    public var watchBuffer = 1024
+    /// How often the watch hub re-reads the products it serves (a key rotated or a product
+    /// deleted on another replica ends their streams within this time).
+    public var watchProductCheck: Duration = .seconds(5)
+    /// Defaults for products without a policy, and the fleet-wide engine cap.
+    public var quota = EngineQuota()
     /// Wall-clock time for timestamps, audit rows and the token bucket. Tests pin it.
     public var now: @Sendable () -> Date
     /// Monotonic clock for deadlines (boot timeout, flush interval). Tests may shorten time.

@@ -16,6 +16,8 @@ public struct APIEnvironment: Sendable {
     let waiter: ReadyWaiter
     /// Concurrent `GET …/logs` per product (`logLimits.concurrentReadsPerProduct`).
     let logReads: LogReadLimiter
+    /// The one change-log reader behind every watch stream (run it as a service).
+    public let watches: WatchHub
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
         self.store = store
@@ -26,6 +28,7 @@ public struct APIEnvironment: Sendable {
         self.storeHealth = StoreHealth(store: store, logger: logger)
         self.waiter = ReadyWaiter(store: store, clock: configuration.clock)
         self.logReads = LogReadLimiter(limit: configuration.logLimits.concurrentReadsPerProduct)
+        self.watches = WatchHub(store: store, configuration: configuration, logger: logger)
     }
 
     /// Current wall-clock time from the injected clock.

@@ -43,6 +43,11 @@ public struct APIError: Error, Sendable, Equatable {
 
     // MARK: Ours
 
+    /// Too many open watch streams (per product or on this server).
+    public static func watchLimit(_ scope: String, _ limit: Int) -> APIError {
+        APIError(.tooManyRequests, "WATCH_LIMIT", "Too many open watch streams for \(scope) (limit \(limit)); close one or retry later.", headers: ["Retry-After": "5"])
+    }
+
     public static func invalid(_ field: String, _ message: String) -> APIError {
         APIError(.badRequest, "INVALID_REQUEST", field.isEmpty ? message : "\(field): \(message)")
     }

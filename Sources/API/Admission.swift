@@ -66,7 +66,7 @@ struct Admission: Sendable {
 
     /// One token per admit from the product's bucket in the store (exact across replicas).
     private func rateLimit(_ product: Product) async throws {
-        guard let rpm = product.policy.rateLimitRPM else { return }
+        guard let rpm = env.configuration.quota.rateLimitRPM(for: product) else { return }
         let decision = try await env.store.takeToken(
             key: "admit:\(product.id.uuidString.lowercased())", capacity: rpm, refillPerSecond: Double(rpm) / 60, now: env.now
         )
@@ -78,9 +78,9 @@ struct Admission: Sendable {
     /// Auto-provision under quota. Losing a race to a concurrent admit is fine: use its row.
     private func provision(product: Product, userID: String) async throws -> EngineRecord {
         do {
-            let created = try await env.store.createEngine(
+            let created = try await env.createEngine(
                 NewEngine(productID: product.id, userID: userID, spec: EngineSpec(state: .awake), keyVersion: env.configuration.keys.currentVersion),
-                maxEngines: product.policy.maxEngines, now: env.now
+                product: product
             )
             await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: userID, engineID: created.id, action: .provision, actor: product.slug, metadata: ["via": "admit"]))
             return created

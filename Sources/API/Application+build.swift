@@ -1,6 +1,8 @@
 import DesiredState
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -19,19 +21,26 @@ import ServiceLifecycle
 ///   - registry: the Prometheus registry shared with the controller; `GET /metrics` without a
 ///     platform key serves it.
 ///   - server: address and name for the HTTP server (`ORCH_HOST`/`ORCH_HTTP_PORT`).
+///   - idleTimeout: `ORCH_HTTP_IDLE_TIMEOUT_S`: closes a connection with no request in flight
+///     (also one whose request head never finished) after that long; a streaming answer
+///     (a watch) is a request in flight and stays open.
 ///   - services: more services the application should run with the server.
 public func buildApplication(
     store: any Store,
     configuration: APIConfiguration,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     server: ApplicationConfiguration = ApplicationConfiguration(address: .hostname("0.0.0.0", port: 8000), serverName: "bap-engine"),
+    idleTimeout: Duration? = nil,
     services: [any Service] = [],
     logger: Logger = Logger(label: "bap-engine.api")
 ) -> some ApplicationProtocol {
     let env = APIEnvironment(store: store, configuration: configuration, logger: logger, metrics: APIMetrics(registry: registry))
     env.metrics.registerKnownSeries()
     let routes = buildRoutes(env: env)
-    return Application(router: routes.router, configuration: server, services: [env.activity, env.storeHealth] + services, logger: logger)
+    return Application(
+        router: routes.router, server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout.map { TimeAmount($0) })), configuration: server,
+        services: [env.activity, env.storeHealth, env.watches] + services, logger: logger
+    )
 }
 
 /// The router with every route registered, and the table of what was registered (the

@@ -43,6 +43,6 @@ enum OpenAPIOperations {
         Op(method: "get", path: "/v1/audit", summary: "Audit rows, newest first.", auth: .either, query: ["user", "action", "since", "limit", "product"], responses: with(e, [200: "AuditList"])),
         Op(method: "post", path: "/v1/apply", summary: "Server-side apply of a fleet spec (YAML or JSON documents), all or nothing.", auth: .admin, query: ["dry_run", "prune", "file"], body: "FleetSpec", responses: with(e, [200: "ApplyResponse", 403: nil, 429: nil])),
         Op(method: "get", path: "/v1/fleet", summary: "The live desired state as fleet YAML (products, engines; no status).", auth: .admin, query: ["product"], responses: with(e, [200: "yaml"])),
-        Op(method: "get", path: "/v1/watch", summary: "SSE stream of engine changes; resumes from Last-Event-ID or since (410 RESYNC_REQUIRED when that revision is no longer kept).", auth: .either, query: ["since", "product", "timeout"], headers: ["Last-Event-ID"], responses: with(e, [200: "sse", 410: nil])),
+        Op(method: "get", path: "/v1/watch", summary: "SSE stream of engine changes; resumes from Last-Event-ID or since (410 RESYNC_REQUIRED when that revision is no longer kept).", auth: .either, query: ["since", "product", "timeout"], headers: ["Last-Event-ID"], responses: with(e, [200: "sse", 410: nil, 429: nil])),
     ]
 }

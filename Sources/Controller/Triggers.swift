@@ -81,6 +81,10 @@ struct Triggers: Sendable {
             hashes.finish()
             for key in keys { await queue.add(key) }
             await prober.track(ResyncDiff.healthTargets(desired: desired, observed: observed, skipping: Set(keys)))
+            // Shared runtime resources (a product's network) of products without engines.
+            do { try await driver.collectGarbage(keepingProducts: Set(desired.map(\.productID))) } catch {
+                logger.debug("runtime garbage collection failed", metadata: ["error": "\(error)"])
+            }
             metrics.resynced(engines: desired.count, queued: keys.count, duration: started.duration(to: .now))
             return true
         } catch {

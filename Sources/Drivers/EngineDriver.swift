@@ -29,6 +29,14 @@ public protocol EngineDriver: Sendable {
     func events() -> AsyncStream<DriverEvent>
     /// The last `tail` lines of the engine's output.
     func logs(_ engineID: UUID, tail: Int) async throws(DriverError) -> String
+    /// Removes what the engines of a product share (Docker: the product's network) for every
+    /// product not in `keepingProducts`. The controller calls it after each resync.
+    func collectGarbage(keepingProducts: Set<UUID>) async throws(DriverError)
+}
+
+extension EngineDriver {
+    /// Nothing shared between engines: nothing to collect.
+    public func collectGarbage(keepingProducts: Set<UUID>) async throws(DriverError) {}
 }
 
 /// What to run for one engine. Everything the runtime needs comes in here; `specHash` over it

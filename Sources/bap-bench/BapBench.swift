@@ -11,7 +11,7 @@ struct BapBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bap-bench",
         abstract: "Benchmarks of bap-engine against their floors (scripts/bench runs them).",
-        subcommands: [FloorCommand.self, HollowCommand.self]
+        subcommands: [FloorCommand.self, HollowCommand.self, FairnessCommand.self]
     )
 }
 

@@ -180,6 +180,9 @@ final class ServerProcess: @unchecked Sendable {
             _ = Shell.run("docker", ["rm", "-f", "-v", String(parts[0])])
             _ = Shell.run("docker", ["volume", "rm", "-f", "bap-brain-\(parts[2].lowercased())"])
         }
+        // Per-product networks of this server's scope (the controller collects them only while it runs).
+        let networks = Shell.run("docker", ["network", "ls", "-q", "--filter", "label=bap.instance=e2e-\(runID)"])
+        for id in networks.split(separator: "\n") where !id.isEmpty { _ = Shell.run("docker", ["network", "rm", String(id)]) }
     }
 }
 

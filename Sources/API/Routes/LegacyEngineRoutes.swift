@@ -29,9 +29,8 @@ struct LegacyEngineRoutes: Sendable {
         let body = try await JSONWire.decode(ProvisionRequest.self, from: request, limit: env.configuration.maxBodyBytes)
         try env.requireAllowedImage(body.engineVersion, field: "engine_version", template: product.policy.template)
         let spec = EngineSpec(state: .awake, keyGeneration: 1, image: body.engineVersion)
-        let created = try await env.store.createEngine(
-            NewEngine(productID: product.id, userID: body.userID, spec: spec, keyVersion: env.configuration.keys.currentVersion),
-            maxEngines: product.policy.maxEngines, now: env.now
+        let created = try await env.createEngine(
+            NewEngine(productID: product.id, userID: body.userID, spec: spec, keyVersion: env.configuration.keys.currentVersion), product: product
         )
         await env.audit(AuditEntry(timestamp: env.now, productID: product.id, userID: body.userID, engineID: created.id, action: .provision, actor: product.slug))
         let ready = try await env.waitUntilReady(created)

@@ -63,6 +63,7 @@ struct ProductRoutes: Sendable {
         try env.requireAdmin(request)
         guard let product = try await env.lookupProduct(try Params.path(context, "product")) else { throw APIError.productNotFound }
         let marked = try await env.store.deleteProduct(id: product.id, now: env.now)
+        env.watches.productChanged(product.id, now: nil)
         await env.audit(AuditEntry(timestamp: env.now, productID: product.id, action: .productDelete, actor: "admin", metadata: ["slug": product.slug, "engines": String(marked)]))
         return try JSONWire.response(DeleteProductResponse(product_id: product.id.uuidString.lowercased(), status: "deleting", engines_marked: marked), status: .accepted)
     }
@@ -72,6 +73,7 @@ struct ProductRoutes: Sendable {
         let (caller, product) = try await env.requireProduct(request, reference: try Params.path(context, "product"))
         let key = SecretHash.newPlatformKey()
         let updated = try await env.store.rotatePlatformKey(productID: product.id, newHash: SecretHash.sha256Hex(key))
+        env.watches.productChanged(product.id, now: updated)
         await env.audit(AuditEntry(timestamp: env.now, productID: product.id, action: .rotatePlatformKey, actor: caller.actor))
         return try JSONWire.response(RegisterResponse(product_id: updated.id.uuidString.lowercased(), slug: updated.slug, platform_api_key: key))
     }

@@ -35,9 +35,8 @@ struct V1EngineRoutes: Sendable {
             return try respond(updated, product)
         }
         if ifMatch != nil { throw APIError.generationConflict(current: 0) }  // Conditional write on nothing.
-        let created = try await env.store.createEngine(
-            NewEngine(productID: product.id, userID: userID, spec: body.spec, keyVersion: env.configuration.keys.currentVersion),
-            maxEngines: product.policy.maxEngines, now: env.now
+        let created = try await env.createEngine(
+            NewEngine(productID: product.id, userID: userID, spec: body.spec, keyVersion: env.configuration.keys.currentVersion), product: product
         )
         await audit(.provision, created, caller)
         return try respond(created, product, status: .created)

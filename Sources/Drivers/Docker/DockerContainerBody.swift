@@ -3,6 +3,7 @@ import Foundation
 /// The body of `POST /containers/create` for one engine.
 struct DockerContainerBody: Encodable, Sendable {
     var image: String
+    var user: String?
     var env: [String]
     var labels: [String: String]
     var exposedPorts: [String: [String: String]]
@@ -18,12 +19,16 @@ struct DockerContainerBody: Encodable, Sendable {
         var memory: Int?
         var nanoCPUs: Int?
         var networkMode: String?
+        var pidsLimit: Int?
+        /// Nothing in the container can gain privileges (setuid binaries, file capabilities).
+        var securityOpt = ["no-new-privileges"]
         /// Docker keeps at most two 10 MiB json-file logs per engine, so a chatty engine cannot
         /// fill the host's disk (the process driver rotates at the same size).
         var logConfig = LogConfig(type: "json-file", config: ["max-size": "10m", "max-file": "2"])
         enum CodingKeys: String, CodingKey {
             case binds = "Binds", portBindings = "PortBindings", restartPolicy = "RestartPolicy", initProcess = "Init"
-            case memory = "Memory", nanoCPUs = "NanoCpus", networkMode = "NetworkMode", logConfig = "LogConfig"
+            case memory = "Memory", nanoCPUs = "NanoCpus", networkMode = "NetworkMode", pidsLimit = "PidsLimit"
+            case securityOpt = "SecurityOpt", logConfig = "LogConfig"
         }
     }
 
@@ -40,7 +45,7 @@ struct DockerContainerBody: Encodable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case image = "Image", env = "Env", labels = "Labels", exposedPorts = "ExposedPorts", hostConfig = "HostConfig"
+        case image = "Image", user = "User", env = "Env", labels = "Labels", exposedPorts = "ExposedPorts", hostConfig = "HostConfig"
     }
 
     /// Port 8000 in the container, the engine's `port` on the host.
@@ -48,6 +53,7 @@ struct DockerContainerBody: Encodable, Sendable {
 
     init(spec: RuntimeSpec, port: Int, configuration: DockerDriverConfiguration) {
         image = spec.image
+        user = configuration.user
         var environment = spec.env
         environment["ENGINE_KEY_HASH"] = spec.keyHash
         environment["PORT"] = "8000"
@@ -69,11 +75,21 @@ struct DockerContainerBody: Encodable, Sendable {
         hostConfig = HostConfig(
             binds: binds,
             portBindings: [Self.containerPort: [PortBinding(hostIP: configuration.publishAddress, hostPort: String(port))]],
-            memory: spec.memoryMB.map { $0 * 1024 * 1024 },
-            nanoCPUs: spec.cpus.map { Int($0 * 1e9) },
-            networkMode: configuration.network
+            memory: (spec.memoryMB ?? configuration.defaultMemoryMB).map { $0 * 1024 * 1024 },
+            nanoCPUs: (spec.cpus ?? configuration.defaultCPUs).map { Int($0 * 1e9) },
+            networkMode: configuration.networkName(for: spec.productID),
+            pidsLimit: configuration.pidsLimit
         )
     }
+}
+
+/// The body of `POST /networks/create` for a product's network.
+struct DockerNetworkBody: Encodable, Sendable {
+    var name: String
+    var driver = "bridge"
+    var checkDuplicate = true
+    var labels: [String: String]
+    enum CodingKeys: String, CodingKey { case name = "Name", driver = "Driver", checkDuplicate = "CheckDuplicate", labels = "Labels" }
 }
 
 /// The body of `POST /volumes/create` for an engine's brain.

@@ -48,8 +48,14 @@ public struct DockerDriver: EngineDriver {
         try await ensureImage(spec.image)
         let port = try await reservePort(for: spec.engineID)
         try await ensureVolume(spec)
+        try await ensureNetwork(for: spec.productID)
         let body = DockerContainerBody(spec: spec, port: port, configuration: configuration)
         var reply = try await createContainer(body, spec.engineID)
+        if reply.status == 404, reply.text.localizedCaseInsensitiveContains("network") {
+            // Collected between our ensure and the create: make it again.
+            try await ensureNetwork(for: spec.productID)
+            reply = try await createContainer(body, spec.engineID)
+        }
         if reply.status == 404 {
             try await pull(spec.image)
             reply = try await createContainer(body, spec.engineID)

@@ -13,6 +13,7 @@ enum DockerLabels {
 
     static func containerName(_ engineID: UUID) -> String { "bap-\(engineID.uuidString.lowercased())" }
     static func volumeName(_ engineID: UUID) -> String { "bap-brain-\(engineID.uuidString.lowercased())" }
+    static func networkName(_ productID: UUID) -> String { "bap-net-\(productID.uuidString.lowercased())" }
 
     /// The `filters` query value selecting managed objects of this scope.
     static func filter(scope: [String: String], extra: [String: [String]] = [:]) -> String {

@@ -5,6 +5,7 @@ import DesiredState
 import Drivers
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import Prometheus
@@ -43,16 +44,23 @@ struct Orchestrator {
                 logger: Logger(label: "bap-engine.retention")
             )
         )
-        let api = APIConfiguration(
+        var api = APIConfiguration(
             adminKey: secrets.adminKey, keys: keys, bootTimeout: .seconds(c.bootTimeout), defaultImage: c.defaultImage,
             engineLogs: { id, tail in try await driver.logs(id, tail: tail) }, imagePolicy: try c.imagePolicy(),
             // Legacy stop waits out the grace period plus 15 s for the controller to notice,
             // act and commit the stopped status.
             stopTimeout: .seconds(c.stopGrace + 15)
         )
+        api.maxWatchesPerProduct = c.maxWatchesPerProduct
+        api.maxWatches = c.maxWatches
+        api.quota = EngineQuota(defaultMaxEngines: c.defaultMaxEngines, defaultRateLimitRPM: c.defaultRateLimitRPM, maxEngines: c.maxEngines)
         let app = buildApplication(
             store: store, configuration: api, registry: registry,
-            server: ApplicationConfiguration(address: .hostname(c.host, port: c.port), serverName: "bap-engine")
+            server: ApplicationConfiguration(
+                address: .hostname(c.host, port: c.port), serverName: "bap-engine",
+                availableConnectionsDelegate: MaximumAvailableConnections(c.maxConnections, logger: logger)
+            ),
+            idleTimeout: .seconds(c.httpIdleTimeout)
         )
         announce(secrets: secrets)
         if c.databaseURL == nil { EmbeddedSecrets.writeEndpoint(c) }  // the CLI in this directory finds it
@@ -82,7 +90,8 @@ struct Orchestrator {
             let socket = DockerDriverConfiguration.socketPath(fromDockerHost: environment["DOCKER_HOST"]) ?? "/var/run/docker.sock"
             return DockerDriver(configuration: DockerDriverConfiguration(
                 socketPath: socket, publishAddress: c.publishHost, portRange: c.portMin...c.portMax,
-                network: c.network, catalogPath: c.catalogPath, scopeLabels: c.instance.map { ["bap.instance": $0] } ?? [:]
+                network: c.network, catalogPath: c.catalogPath, scopeLabels: c.instance.map { ["bap.instance": $0] } ?? [:],
+                networkPerProduct: true, defaultMemoryMB: c.engineMemoryMB, defaultCPUs: c.engineCPUs, pidsLimit: c.enginePidsLimit, user: c.engineUser
             ), logger: Logger(label: "bap-engine.docker"))
         case .process:
             return ProcessDriver(configuration: ProcessDriverConfiguration(

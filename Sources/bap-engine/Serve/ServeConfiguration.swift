@@ -45,6 +45,18 @@ struct ServeConfiguration: Sendable {
     var engineLogMaxBytes = 10 << 20
     var auditRetentionDays = 90
     var changesRetained = 100_000
+    // Tenant isolation (issue 10): container limits, watch and connection caps, default quotas.
+    var engineMemoryMB = 1024
+    var engineCPUs = 1.0
+    var enginePidsLimit = 256
+    var engineUser: String?
+    var maxWatchesPerProduct = 20
+    var maxWatches = 500
+    var maxConnections = 2048
+    var httpIdleTimeout = 75
+    var defaultMaxEngines: Int?
+    var defaultRateLimitRPM: Int?
+    var maxEngines: Int?
 
     /// Reads the environment. Unknown values of enumerated settings and non-numbers are errors
     /// naming the variable (never echoing a secret's value).
@@ -90,6 +102,20 @@ struct ServeConfiguration: Sendable {
         _ = try c.imagePolicy()
         c.auditRetentionDays = try int(env, "ORCH_AUDIT_RETENTION_DAYS", c.auditRetentionDays, 1...36_500)
         c.changesRetained = try int(env, "ORCH_CHANGES_RETAINED", c.changesRetained, 1_000...100_000_000)
+        c.engineMemoryMB = try int(env, "ORCH_ENGINE_MEMORY_MB", c.engineMemoryMB, 16...1_048_576)
+        if let text = env["ORCH_ENGINE_CPUS"], !text.isEmpty {
+            guard let cpus = Double(text), cpus >= 0.01, cpus <= 256 else { throw ConfigurationError("ORCH_ENGINE_CPUS must be a number from 0.01 to 256") }
+            c.engineCPUs = cpus
+        }
+        c.enginePidsLimit = try int(env, "ORCH_ENGINE_PIDS_LIMIT", c.enginePidsLimit, 16...1_000_000)
+        c.engineUser = env["ORCH_ENGINE_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        c.maxWatchesPerProduct = try int(env, "ORCH_MAX_WATCHES_PER_PRODUCT", c.maxWatchesPerProduct, 1...100_000)
+        c.maxWatches = try int(env, "ORCH_MAX_WATCHES", c.maxWatches, 1...1_000_000)
+        c.maxConnections = try int(env, "ORCH_MAX_CONNECTIONS", c.maxConnections, 1...1_000_000)
+        c.httpIdleTimeout = try int(env, "ORCH_HTTP_IDLE_TIMEOUT_S", c.httpIdleTimeout, 1...86_400)
+        c.defaultMaxEngines = try optionalInt(env, "ORCH_DEFAULT_MAX_ENGINES", 0...10_000_000)
+        c.defaultRateLimitRPM = try optionalInt(env, "ORCH_DEFAULT_RATE_LIMIT_RPM", 1...10_000_000)
+        c.maxEngines = try optionalInt(env, "ORCH_MAX_ENGINES", 0...100_000_000)
         guard c.portMin <= c.portMax else { throw ConfigurationError("ORCH_PORT_MIN must not exceed ORCH_PORT_MAX") }
         return c
     }
@@ -112,6 +138,11 @@ struct ServeConfiguration: Sendable {
         } catch let error as ValidationError {
             throw ConfigurationError("\(error.field) \(error.message)")
         }
+    }
+
+    static func optionalInt(_ env: [String: String], _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = env[name], !text.isEmpty else { return nil }
+        return try int(env, name, 0, range)
     }
 
     /// The engine image (or, for the process driver, the label that stands for the command).
