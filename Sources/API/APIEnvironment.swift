@@ -14,6 +14,8 @@ public struct APIEnvironment: Sendable {
     /// Pings the store; while it is down, requests get 503 at once (run it as a service).
     public let storeHealth: StoreHealth
     let waiter: ReadyWaiter
+    /// Admit outcomes per product and minute, for the console (`GET /v1/admit-outcomes`).
+    let admitOutcomes = AdmitOutcomeLog()
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
         self.store = store

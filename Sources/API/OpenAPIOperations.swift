@@ -40,6 +40,7 @@ enum OpenAPIOperations {
         Op(method: "post", path: engine + "/wake", summary: "Desired state awake; wait=true waits for Ready.", auth: .either, query: ["wait"], headers: ["If-Match"], responses: with(waitingErrors, [200: "Engine"])),
         Op(method: "get", path: engine + "/logs", summary: "The engine's last log lines, as text.", auth: .either, query: ["tail"], responses: with(e, [200: "text", 501: nil, 502: nil])),
         Op(method: "get", path: "/v1/audit", summary: "Audit rows, newest first.", auth: .either, query: ["user", "action", "since", "limit", "product"], responses: with(e, [200: "AuditList"])),
+        Op(method: "get", path: "/v1/admit-outcomes", summary: "Admits by outcome per minute over the last minutes, as this replica served them.", auth: .either, query: ["minutes", "product"], responses: with(e, [200: "AdmitOutcomes"])),
         Op(method: "post", path: "/v1/apply", summary: "Server-side apply of a fleet spec (YAML or JSON documents), all or nothing.", auth: .admin, query: ["dry_run", "prune", "file"], body: "FleetSpec", responses: with(e, [200: "ApplyResponse", 429: nil])),
         Op(method: "get", path: "/v1/fleet", summary: "The live desired state as fleet YAML (products, engines; no status).", auth: .admin, query: ["product"], responses: with(e, [200: "yaml"])),
         Op(method: "get", path: "/v1/watch", summary: "SSE stream of engine changes; resumes from Last-Event-ID or since.", auth: .either, query: ["since", "product", "timeout"], headers: ["Last-Event-ID"], responses: with(e, [200: "sse"])),

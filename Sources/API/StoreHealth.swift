@@ -72,12 +72,12 @@ public final class StoreHealth: Service, Sendable {
 }
 
 /// Fails fast with 503 `STORE_UNAVAILABLE` while `StoreHealth` says the store is down.
-/// `/health` (the orchestrator's own liveness) is always served.
+/// `/health` (the orchestrator's own liveness) and the console's static files are always served.
 struct StoreAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     let health: StoreHealth
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if !health.isUp, request.uri.path != "/health" { throw APIError.storeUnavailable }
+        if !health.isUp, request.uri.path != "/health", !request.uri.path.hasPrefix("/ui") { throw APIError.storeUnavailable }
         return try await next(request, context)
     }
 }
