@@ -418,6 +418,13 @@ enum ConsoleScript {
       el('tr', {}, el('th', {scope: 'row', text: k}), el('td', {text: String(v)}))));
   }
 
+  /** Ready True and Degraded/Progressing False are good news; Unknown is a warning. */
+  function conditionTone(c) {
+    if (c.status === 'Unknown') return 'warn';
+    const good = c.type === 'Ready' ? c.status === 'True' : c.status === 'False';
+    return good ? 'ok' : (c.type === 'Progressing' ? 'warn' : 'bad');
+  }
+
   function renderEngine(e) {
     detail = e;
     $('#en-title').textContent = e.product + ' / ' + e.user_id;
@@ -435,7 +442,7 @@ enum ConsoleScript {
       ['boot', s.boot_duration_ms !== undefined && s.boot_duration_ms !== null ? s.boot_duration_ms + ' ms' : ''], ['runtime', s.runtime_id],
     ]);
     $('#en-conditions tbody').replaceChildren(...(s.conditions || []).map((c) => el('tr', {dataset: {type: c.type}},
-      el('th', {scope: 'row', text: c.type}), el('td', {}, el('span', {class: 'pill pill-' + (c.status === 'True' ? (c.type === 'Degraded' ? 'bad' : 'ok') : c.status === 'False' && c.type === 'Ready' ? 'bad' : 'warn'), text: c.status})),
+      el('th', {scope: 'row', text: c.type}), el('td', {}, el('span', {class: 'pill pill-' + conditionTone(c), text: c.status})),
       el('td', {text: c.reason}), el('td', {text: c.message}), el('td', {text: ageText(c.last_transition_time) + ' ago', title: timeText(c.last_transition_time)}))));
     for (const button of $$('#view-engine [data-action]')) button.disabled = !!e.deletion_requested_at;
   }

@@ -54,6 +54,7 @@ table.engines td { overflow-wrap: normal; white-space: nowrap; }
 table.engines td:nth-child(2) { white-space: normal; overflow-wrap: anywhere; min-width: 8em; }
 table.engines tbody tr:hover { background: color-mix(in srgb, var(--accent) 8%, transparent); }
 table.bars td.bar { width: 55%; }
+table.bars td, table.bars th { white-space: nowrap; overflow-wrap: normal; }
 .bar span { display: block; height: 10px; border-radius: 5px; background: var(--accent); min-width: 2px; }
 .phase, .pill { white-space: nowrap; display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; border: 1px solid var(--line); }
 .phase-running, .ready-yes, .pill-ok, .breaker-closed { color: var(--ok); border-color: var(--ok); }
