@@ -455,7 +455,8 @@ enum ConsoleScript {
     try {
       renderEngine(await api('GET', enginePath(product, user)));
     } catch (e) {
-      $('#en-message').textContent = e.code === 'ENGINE_NOT_FOUND' ? 'This engine does not exist (any more).' : 'Could not load: ' + e.message;
+      // A product key asking for another product's engine gets 404 PRODUCT_NOT_FOUND: the same answer.
+      $('#en-message').textContent = e.status === 404 ? 'This engine does not exist (any more), or this key cannot see it.' : 'Could not load: ' + e.message;
       for (const tbody of $$('#view-engine tbody')) tbody.replaceChildren();
       return;
     }
