@@ -179,6 +179,7 @@ def main():
         # ------------------------------------------------------------ sign in as the admin
         page.get(BASE + "/ui")
         wait_for("sign-in form", lambda: console.find("#signin-key").is_displayed())
+        assert not console.find("#top").is_displayed(), "the signed-in header shows before sign-in"
         console.shot("01-sign-in")
         started = time.monotonic()
         console.sign_in(ADMIN)
@@ -348,6 +349,8 @@ def main():
         console.go("#/engines/blog/dan")
         wait_for("signed out after the rotation", lambda: console.find("#view-signin").is_displayed(), timeout=10)
         assert "refused" in console.text("#signin-error")
+        assert not console.find("#top").is_displayed(), "the signed-in header still shows after sign-out"
+        assert page.execute_script("return sessionStorage.length") == 0
         console.shot("15-signed-out-after-rotation")
     except BaseException:
         log(f"figures so far: {json.dumps(FIGURES)}")

@@ -129,6 +129,7 @@ enum ConsoleScript {
     revision = null;
     detail = null;
     $('#top').hidden = true;
+    setLive('offline');
     $('#signin-error').textContent = message || '';
     show('signin');
   }
@@ -556,7 +557,10 @@ enum ConsoleScript {
     $('#signin-form').addEventListener('submit', signIn);
     $('#signout').addEventListener('click', () => signOut(''));
     $('#filters').addEventListener('submit', (e) => e.preventDefault());
-    for (const id of ['#f-product', '#f-phase', '#f-text']) $(id).addEventListener('input', () => { table.page = 0; renderTable(); });
+    // Both events: a <select> changed by a script or some assistive tools fires only `change`.
+    for (const id of ['#f-product', '#f-phase', '#f-text']) {
+      for (const type of ['input', 'change']) $(id).addEventListener(type, () => { table.page = 0; renderTable(); });
+    }
     for (const th of $$('#engines th[data-sort]')) {
       $('button', th).addEventListener('click', () => {
         if (table.sort === th.dataset.sort) table.dir = -table.dir; else { table.sort = th.dataset.sort; table.dir = 1; }

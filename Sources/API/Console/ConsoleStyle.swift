@@ -12,6 +12,7 @@ enum ConsoleStyle {
           --accent: #4493f8; --ok: #3fb950; --warn: #d29922; --bad: #f85149; --focus: #4493f8; }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }  /* `header { display: flex }` must not show a hidden header. */
 html, body { margin: 0; background: var(--bg); color: var(--fg);
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 a { color: var(--accent); }
