@@ -18,6 +18,8 @@ public struct APIEnvironment: Sendable {
     let logReads: LogReadLimiter
     /// The one change-log reader behind every watch stream (run it as a service).
     public let watches: WatchHub
+    /// Admit outcomes per product and minute, for the console (`GET /v1/admit-outcomes`).
+    let admitOutcomes = AdmitOutcomeLog()
 
     init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
         self.store = store

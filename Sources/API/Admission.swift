@@ -22,10 +22,13 @@ struct Admission: Sendable {
     func admit(product: Product, userID: String, body: AdmitRequest, wait: Bool) async throws -> AdmitResponse {
         do {
             let answer = try await decide(product: product, userID: userID, body: body, wait: wait)
-            env.metrics.recordAdmit(outcome: answer.admitted ? "admitted" : (answer.reason ?? "denied"))
+            let outcome = answer.admitted ? "admitted" : (answer.reason ?? "denied")
+            env.metrics.recordAdmit(outcome: outcome)
+            env.admitOutcomes.record(productID: product.id, outcome: outcome, at: env.now)
             return answer
         } catch let error as APIError {
             env.metrics.recordAdmit(outcome: error.code.lowercased())
+            env.admitOutcomes.record(productID: product.id, outcome: error.code.lowercased(), at: env.now)
             throw error
         }
     }

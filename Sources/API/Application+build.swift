@@ -60,6 +60,7 @@ public func buildRoutes(env: APIEnvironment) -> RouteTable {
     // Server-side fleet apply (`POST /v1/apply`) registers here: `addApplyRoutes(to: routes, env: env)`.
     addApplyRoutes(to: routes, env: env)
     OpenAPIRoutes(env: env).add(to: routes)
+    ConsoleRoutes().add(to: router)  // The web console at /ui: not API operations, so not in the table.
     return routes
 }
 

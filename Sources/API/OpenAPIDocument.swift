@@ -75,6 +75,7 @@ public enum OpenAPIDocument {
         switch name {
         case "limit": ["type": "integer", "minimum": 1, "maximum": 1000]
         case "offset", "since", "timeout": ["type": "integer", "minimum": 0]
+        case "minutes": ["type": "integer", "minimum": 1, "maximum": 60]
         case "wait", "dry_run", "prune": ["type": "boolean"]
         case "status", "phase": OpenAPISchemas.phases
         default: ["type": "string"]

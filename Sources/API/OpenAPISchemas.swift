@@ -95,6 +95,10 @@ enum OpenAPISchemas {
             "actor": string, "metadata": ["type": "object", "additionalProperties": string], "duration_ms": integer,
         ], required: ["timestamp", "action", "actor", "metadata"]),
         "AuditList": object(["entries": array(ref("AuditEntry"))]),
+        "AdmitOutcomes": object([
+            "window_minutes": integer, "totals": counts,
+            "buckets": array(object(["start": dateTime, "outcomes": counts])),
+        ]),
         "FleetDocuments": object(["documents": array(["type": "object"])]),
         "ApplyResponse": object([
             "results": array(object(["kind": enumeration(["Product", "Engine"]), "name": string, "result": enumeration(["created", "configured", "unchanged", "pruned"])])),

@@ -72,15 +72,16 @@ public final class StoreHealth: Service, Sendable {
 }
 
 /// Fails fast with 503 `STORE_UNAVAILABLE` while `StoreHealth` says the store is down.
-/// `/health` (the orchestrator's own liveness) is always served, and so is the Prometheus text
-/// of `/metrics` (no platform key: no store access), which is how `bap_store_up 0` reaches the
-/// alert while the store is down.
+/// `/health` (the orchestrator's own liveness) and the console's static files are always
+/// served, and so is the Prometheus text of `/metrics` (no platform key: no store access), which
+/// is how `bap_store_up 0` reaches the alert while the store is down.
 struct StoreAvailabilityMiddleware<Context: RequestContext>: RouterMiddleware {
     let health: StoreHealth
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let storeless = request.uri.path == "/health"
-            || (request.uri.path == "/metrics" && request.headers[APIEnvironment.platformKeyHeader] == nil)
+        let path = request.uri.path
+        let storeless = path == "/health" || path.hasPrefix("/ui")
+            || (path == "/metrics" && request.headers[APIEnvironment.platformKeyHeader] == nil)
         if !health.isUp, !storeless { throw APIError.storeUnavailable }
         return try await next(request, context)
     }

@@ -17,6 +17,7 @@ struct FleetRoutes: Sendable {
         routes.add(.get, "/status", status)
         routes.add(.get, "/metrics", metrics)
         routes.add(.get, "/v1/audit", audit)
+        routes.add(.get, "/v1/admit-outcomes", admitOutcomes)
     }
 
     /// The process answers: liveness only, no store access, no auth.
@@ -94,6 +95,20 @@ struct FleetRoutes: Sendable {
         }
         if let since = Params.query(request, "since") { query.since = try Self.parseTime(since, field: "since") }
         return try JSONWire.response(AuditResponse(entries: try await env.store.audit(query).map(AuditEntryView.init)))
+    }
+
+    /// `GET /v1/admit-outcomes?minutes=15&product=`: admits by outcome per minute, as this
+    /// replica served them (the console's overview). A platform key sees its own product; the
+    /// admin the fleet, or one product with `product=`.
+    @Sendable func admitOutcomes(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let minutes = try Params.int(request, "minutes", default: 15, range: 1...AdmitOutcomeLog.retainedMinutes)
+        let scope = try await WatchRoutes.scope(request, env: env)
+        let buckets = env.admitOutcomes.buckets(productID: scope?.id, minutes: minutes, now: env.now)
+        return try JSONWire.response(AdmitOutcomesResponse(
+            window_minutes: minutes,
+            buckets: buckets.map { AdmitOutcomeBucket(start: $0.start, outcomes: $0.outcomes) },
+            totals: buckets.reduce(into: [String: Int]()) { totals, bucket in totals.merge(bucket.outcomes, uniquingKeysWith: +) }
+        ))
     }
 
     /// ISO-8601 (`2026-11-29T16:00:00Z`) or Unix seconds.

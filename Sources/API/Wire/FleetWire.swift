@@ -85,3 +85,17 @@ struct AuditEntryView: Encodable, Sendable {
         try c.encodeIfPresent(entry.durationMs, forKey: .durationMs)
     }
 }
+
+/// `GET /v1/admit-outcomes` answer: one bucket per minute, oldest first.
+struct AdmitOutcomesResponse: Encodable, Sendable {
+    var window_minutes: Int
+    var buckets: [AdmitOutcomeBucket]
+    var totals: [String: Int]
+}
+
+/// Admits that started in the minute beginning at `start`, by outcome (`admitted`, a
+/// not-admitted reason such as `engine_sleeping`, or an error code such as `rate_limited`).
+struct AdmitOutcomeBucket: Encodable, Sendable {
+    var start: Date
+    var outcomes: [String: Int]
+}
