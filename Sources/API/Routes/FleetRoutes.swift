@@ -102,7 +102,7 @@ struct FleetRoutes: Sendable {
     /// admin the fleet, or one product with `product=`.
     @Sendable func admitOutcomes(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let minutes = try Params.int(request, "minutes", default: 15, range: 1...AdmitOutcomeLog.retainedMinutes)
-        let scope = try await WatchRoutes.scope(request, env: env)
+        let (scope, _) = try await WatchRoutes.scope(request, env: env)
         let buckets = env.admitOutcomes.buckets(productID: scope?.id, minutes: minutes, now: env.now)
         return try JSONWire.response(AdmitOutcomesResponse(
             window_minutes: minutes,
