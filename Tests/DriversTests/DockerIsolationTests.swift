@@ -46,6 +46,39 @@ struct DockerIsolationTests {
         sleep 1; done; echo VERDICT=UNREACHABLE
         """
 
+    @Test("the first engines of a new product, created all at once, share one network of its name (and a duplicate left behind is removed)")
+    func concurrentCreatesMakeOneNetwork() async throws {
+        let image = try BusyboxImage.ensure()
+        try await DriverHarness.with(.docker) { harness in
+            let driver = try Self.isolatingDriver(harness)
+            let client = DockerClient(socketPath: try TestEnvironment.dockerSocket())
+            let product = UUID()
+            let name = DockerLabels.networkName(product)
+            func named() async throws -> [String] {
+                let reply = try await client.send(.GET, "/networks", query: [("filters", #"{"name":["\#(name)"]}"#)])
+                let list = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView)) as? [[String: Any]])
+                return list.filter { $0["Name"] as? String == name }.compactMap { $0["Id"] as? String }
+            }
+            try await Self.cleaning(driver) {
+                // Twelve creates at once, as sixteen reconcile workers do for a new product.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for i in 0..<12 {
+                        group.addTask { _ = try await driver.create(Self.spec(product: product, user: "u\(i)", command: "sleep 60", image: image)) }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await named().count == 1, "one network named \(name)")
+
+                // A duplicate made behind our back (an older version raced without the gate):
+                // the next ensure keeps the oldest and removes the other.
+                _ = try await client.send(.POST, "/networks/create", body: DockerNetworkBody(name: name, checkDuplicate: false, labels: [DockerLabels.managed: "true", DockerLabels.product: product.uuidString.lowercased(), "bap.test-run": harness.runID]))
+                #expect(try await named().count == 2)
+                _ = try await driver.create(Self.spec(product: product, user: "late", command: "sleep 60", image: image))
+                #expect(try await named().count == 1)
+            }
+        }
+    }
+
     @Test("product A's engine cannot open a TCP connection to product B's engine; B's own engine can; networks are collected")
     func productsCannotReachEachOther() async throws {
         let image = try BusyboxImage.ensure()

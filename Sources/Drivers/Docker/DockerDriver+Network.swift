@@ -2,11 +2,35 @@ import Foundation
 
 extension DockerDriver {
     /// Creates the product's network when engines get one each (`networkPerProduct`, no pinned
-    /// `network`). Exists already: fine (two creates may race; Docker answers 409).
+    /// `network`). One ensure per name at a time in this process (`NetworkGate`); it lists the
+    /// networks of that exact name first, keeps the oldest and removes any duplicates that an
+    /// older version or another process made, and creates one only when there is none.
     func ensureNetwork(for productID: UUID) async throws(DriverError) {
         guard configuration.network == nil, configuration.networkPerProduct else { return }
+        let name = DockerLabels.networkName(productID)
+        do {
+            try await networks.once(name) { try await self.ensureNetworkNow(name: name, productID: productID) }
+        } catch let error as DriverError {
+            throw error
+        } catch {
+            throw DriverError(.unavailable, "Ensuring the product network failed.", detail: "\(error)")
+        }
+    }
+
+    private func ensureNetworkNow(name: String, productID: UUID) async throws(DriverError) {
+        let listed = try await client.send(.GET, "/networks", query: [("filters", #"{"name":["\#(name)"]}"#)])
+        guard listed.status == 200 else { throw failure(listed, "list networks") }
+        // The name filter matches substrings: keep exact names, oldest first.
+        let same = try listed.decode([NetworkSummary].self).filter { $0.name == name }.sorted { ($0.created ?? "", $0.id) < ($1.created ?? "", $1.id) }
+        if let keep = same.first {
+            for duplicate in same.dropFirst() where duplicate.id != keep.id {
+                let removed = try await client.send(.DELETE, "/networks/\(duplicate.id)")
+                logger.warning("removed a duplicate product network", metadata: ["product": "\(productID)", "status": "\(removed.status)"])
+            }
+            return
+        }
         let labels = configuration.scopeLabels.merging([DockerLabels.managed: "true", DockerLabels.product: productID.uuidString.lowercased()]) { _, new in new }
-        let reply = try await client.send(.POST, "/networks/create", body: DockerNetworkBody(name: DockerLabels.networkName(productID), labels: labels))
+        let reply = try await client.send(.POST, "/networks/create", body: DockerNetworkBody(name: name, labels: labels))
         switch reply.status {
         case 200, 201, 409: return
         case 500 where reply.text.contains("already exists"): return
@@ -37,6 +61,7 @@ extension DockerDriver {
         var id: String
         var name: String
         var labels: [String: String]?
-        enum CodingKeys: String, CodingKey { case id = "Id", name = "Name", labels = "Labels" }
+        var created: String?
+        enum CodingKeys: String, CodingKey { case id = "Id", name = "Name", labels = "Labels", created = "Created" }
     }
 }

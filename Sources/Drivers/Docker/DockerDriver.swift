@@ -15,6 +15,7 @@ public struct DockerDriver: EngineDriver {
     public let configuration: DockerDriverConfiguration
     let client: DockerClient
     let ports: PortAllocator
+    let networks = NetworkGate()
     let logger: Logger
 
     public init(configuration: DockerDriverConfiguration = .init(), logger: Logger = Logger(label: "bap.drivers.docker")) {
