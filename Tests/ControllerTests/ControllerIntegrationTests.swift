@@ -63,10 +63,13 @@ struct ControllerIntegrationTests {
                 if restarts.count == 3 {
                     let gaps = zip(restarts.dropFirst(), restarts).map { $0.timeIntervalSince($1) }
                     print("restart gaps: \(gaps.map { String(format: "%.2f s", $0) })")
-                    // Audit rows are stamped after each start call returns, so a gap may read a
-                    // little short of the delay; without backoff it would be ~0.3 s (the exit time).
-                    #expect(gaps[0] >= 0.8)
-                    #expect(gaps[1] >= 1.8)
+                    // Audit rows are stamped after each start call returns, so a gap reads short
+                    // of its delay by however much longer the earlier start took (1.71 s for the
+                    // 2 s delay in a loaded CI run). Without backoff a gap would be ~0.3 s (the
+                    // exit time): these bounds tell the curve from none, not the delay's accuracy
+                    // (the planner's backoff is tested exactly in BackoffTests).
+                    #expect(gaps[0] >= 0.6)
+                    #expect(gaps[1] >= 1.2)
                 }
                 try await w.waitPhase(engine.id, .failed)
                 let final = try await w.store.engine(id: engine.id)
