@@ -276,8 +276,12 @@ def main():
         console.find("#a-action").send_keys("sleep")
         console.choose("#a-product", "shop")
         console.find("#a-action").send_keys(Keys.ENTER)
-        wait_for("the sleep rows", lambda: len(console.finds('#audit tbody tr[data-action="sleep"]')) >= 2)
-        assert all(a == "sleep" for a in console.keys("#audit tbody tr", "action"))
+        # The unfiltered rows (sleep ones among them) can still be on screen until the filtered
+        # answer renders: wait for a table of only sleep rows, at least two.
+        def only_sleep_rows():
+            actions = console.keys("#audit tbody tr", "action")
+            return len(actions) >= 2 and all(a == "sleep" for a in actions)
+        wait_for("only the sleep rows", only_sleep_rows)
         console.shot("09-audit")
 
         # ------------------------------------------------------------ a phone-sized window
