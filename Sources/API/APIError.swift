@@ -64,8 +64,8 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The controller reported a failure it will not retry (an image that cannot be pulled,
     /// restarts given up). `reason` is the `Degraded` condition's token.
-    public static func engineFailed(reason: String, message: String) -> APIError {
-        let code = reason == "ImageNotFound" ? "IMAGE_NOT_FOUND" : "ENGINE_FAILED"
+    public static func engineFailed(reason: ConditionReason, message: String) -> APIError {
+        let code = reason == .imageNotFound ? "IMAGE_NOT_FOUND" : "ENGINE_FAILED"
         return APIError(.badGateway, code, "The engine failed to start (\(reason)): \(message)")
     }
 
@@ -75,7 +75,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// Legacy stop: another call changed the engine's desired state before it stopped.
     public static let engineStateChanged = APIError(.conflict, "ENGINE_STATE_CHANGED", "The engine was started again before it stopped.")
 
-    public static func engineFailedToStop(reason: String, message: String) -> APIError {
+    public static func engineFailedToStop(reason: ConditionReason, message: String) -> APIError {
         APIError(.badGateway, "ENGINE_FAILED", "The engine failed to stop (\(reason)): \(message)")
     }
 

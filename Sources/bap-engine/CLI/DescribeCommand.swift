@@ -61,7 +61,7 @@ struct DescribeCommand: AsyncParsableCommand {
             "Conditions:",
         ]
         var conditions = TextTable("  TYPE", "STATUS", "REASON", "AGE", "MESSAGE")
-        for c in s.conditions { conditions.rows.append(["  " + c.type.rawValue, c.status.rawValue, c.reason, Age.since(now.timeIntervalSince(c.lastTransitionTime)), c.message]) }
+        for c in s.conditions { conditions.rows.append(["  " + c.type.rawValue, c.status.rawValue, c.reason.rawValue, Age.since(now.timeIntervalSince(c.lastTransitionTime)), c.message]) }
         lines.append(s.conditions.isEmpty ? "  (none yet)" : conditions.render())
         lines.append("Recent audit (newest first):")
         var table = TextTable("  AGE", "ACTION", "ACTOR", "DETAIL")

@@ -72,7 +72,7 @@ struct WaitCommand: AsyncParsableCommand {
         func isMet(by engine: EngineView?) -> Bool {
             switch self {
             case .deleted: return engine == nil
-            case .ready: return engine.map { $0.status.isReady && $0.status.observedGeneration >= $0.generation } ?? false
+            case .ready: return engine.map { $0.status.isReady(forGeneration: $0.generation) } ?? false
             case .converged: return engine?.isConverged ?? false
             case .phase(let phase): return engine.map { $0.status.phase == phase && $0.status.observedGeneration >= $0.generation } ?? false
             }

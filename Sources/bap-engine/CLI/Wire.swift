@@ -29,7 +29,7 @@ struct EngineView: Codable, Sendable {
 
     /// Failed for good (until the spec changes): the controller gave up or cannot pull the image.
     var isFailed: Bool {
-        status.phase == .failed && status.observedGeneration >= generation && status.nextRetryAt == nil
+        status.isFailedForGood(generation: generation)
     }
 
     /// Why it is not converged yet, in a few words.
