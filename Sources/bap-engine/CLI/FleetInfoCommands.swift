@@ -18,8 +18,8 @@ struct StatusCommand: AsyncParsableCommand {
             if output == .json { print(String(decoding: answer.body, as: UTF8.self)); return 0 }
             let status = try api.decode(StatusResponse.self, answer.body)
             print("Health:   \(status.health) (\(status.unhealthy_count) failed)")
-            if status.restart_breaker.open {
-                let breaker = status.restart_breaker
+            let breaker = status.restart_breaker
+            if breaker.open {
                 print("Restarts: HELD by the circuit breaker since \(breaker.since.map { ISO8601DateFormatter().string(from: $0) } ?? "?") (\(breaker.failing_engines ?? 0) of \(breaker.probed_engines ?? 0) probed engines failing)")
             }
             print("Engines:  \(status.total)")
