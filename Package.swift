@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency arrows point down only (DESIGN.md):
-//   bap-engine → API → DesiredState
+//   bap-engine → API → WireModel → DesiredState
+//   bap-engine (CLI) → WireModel
 //   bap-engine → Controller → Drivers, DesiredState
 // API never imports Drivers; DesiredState imports nothing above it.
 let package = Package(
@@ -60,10 +61,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The JSON bodies the server writes and the CLI reads: one model, no HTTP framework.
+        .target(name: "WireModel", dependencies: ["DesiredState"]),
         .target(
             name: "API",
             dependencies: [
                 "DesiredState",
+                "WireModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -78,6 +82,7 @@ let package = Package(
                 "Controller",
                 "DesiredState",
                 "Drivers",
+                "WireModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -152,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DesiredState", "TestSupport",
+                "API", "DesiredState", "TestSupport", "WireModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

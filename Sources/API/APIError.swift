@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import WireModel
 
 /// An error the API answers with: a status, a stable code and a message safe to show. The one
 /// place where every other error becomes the `{"error":{"code","message"}}` envelope is
@@ -167,15 +168,6 @@ extension APIError {
         let body = (try? JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
-}
-
-/// `{"error":{"code","message"}}`.
-struct ErrorEnvelope: Codable, Sendable {
-    struct Body: Codable, Sendable {
-        var code: String
-        var message: String
-    }
-    var error: Body
 }
 
 /// Turns every thrown error into the envelope. Added first, so it also wraps the router's
