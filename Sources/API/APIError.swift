@@ -165,7 +165,7 @@ extension APIError {
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
-        let body = (try? JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
+        let body = (try? WireJSON.encoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
