@@ -27,7 +27,7 @@ struct PostgresCallDeadlineTests {
             let clock = ContinuousClock()
             let started = clock.now
             await #expect { _ = try await store.rows("SELECT pg_sleep(12)") } throws: { error in
-                (error as? StoreError)?.code == .unavailable && "\(error)".contains("no answer within")
+                (error as? StoreError)?.code == .unavailable && (error as? StoreError)?.detail.contains("no answer within") == true
             }
             let took = started.duration(to: clock.now)
             print("unanswered query while Postgres is unreachable: .unavailable after \(took)")
