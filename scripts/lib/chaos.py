@@ -301,10 +301,15 @@ def case_crashloop():
     remove_all_containers()
 
 
+PG_ROUNDS = 0
+
+
 def case_postgres_restart():
     """Postgres down under admit load: 503 with the envelope, no hang, back within 5 s."""
-    url = fresh_database("chaos_pg")
-    s = Server("pgrestart", ORCH_DATABASE_URL=url).start()
+    global PG_ROUNDS
+    PG_ROUNDS += 1  # `scripts/chaos postgres postgres …` repeats the case, each on its own database
+    url = fresh_database(f"chaos_pg_{PG_ROUNDS}")
+    s = Server(f"pgrestart-{PG_ROUNDS}", ORCH_DATABASE_URL=url).start()
     key = s.apply(product_yaml("chaos-pg") + "kind: Engine\nproduct: chaos-pg\nuser: pg-u\nstate: awake\n---\n")["chaos-pg"]
     wait_until(lambda: call("POST", f"{s.url}/engines/pg-u/admit", {"auto_wake": True}, key=key, timeout=60)[1].get("admitted"), 60, 1)
     samples, stop = [], threading.Event()

@@ -32,7 +32,7 @@ extension PostgresStore {
         case is CancellationError:
             return error
         case let error as LeaseTimeout:
-            return StoreError(.unavailable, detail: "no connection within \(error.deadline)")
+            return StoreError(.unavailable, detail: error.granted ? "no answer within \(error.deadline)" : "no connection within \(error.deadline)")
         case let error as PostgresTransactionError:
             if let inner = error.closureError ?? error.beginError ?? error.commitError { return storeError(inner) }
             return StoreError(.unavailable, detail: "transaction failed")

@@ -123,10 +123,9 @@ public final class PostgresStore: Store, Sendable {
     }
 
     /// `body` on a pooled connection, or `.unavailable` when none is granted in time
-    /// (`leaseDeadline` while Postgres is known unreachable, `busyLeaseDeadline` otherwise).
-    /// Only the wait for the lease is bounded (a waiting lease is cancellable); once granted,
-    /// `body` runs to its end. A success marks Postgres reachable, a connection-level failure
-    /// unreachable.
+    /// (`leaseDeadline` while Postgres is known unreachable, `busyLeaseDeadline` otherwise), or
+    /// when a granted body gets no answer for `leaseDeadline` while Postgres is known
+    /// unreachable. A success marks Postgres reachable, a connection-level failure unreachable.
     func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             let value = try await leasedWithDeadline(body)
@@ -140,44 +139,71 @@ public final class PostgresStore: Store, Sendable {
 
     /// The deadline is looked at again every 250 ms while the lease is awaited, so a call that
     /// began waiting while Postgres still answered gets the short bound once it is known down.
+    ///
+    /// A granted body is bounded too, but only while Postgres is known unreachable: a
+    /// connection that was handed out as Postgres shut down can leave its query unanswered for
+    /// good (seen in the chaos `postgres` case: 1–2 of ~20 in-flight admits parked until the
+    /// client gave up). After `leaseDeadline` on such a connection the caller gets
+    /// `.unavailable`; the abandoned body ends (or not) on its own and its outcome is dropped,
+    /// which for a write is the usual ambiguity of a connection lost around COMMIT. While
+    /// Postgres answers, a body runs to its end however long it takes (row locks under load).
     private func leasedWithDeadline<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
-        let granted = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    granted.set()
-                    return try await body(connection)
+        let call = BoundedStoreCall<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                call.attach(continuation)
+                call.attach(work: Task {
+                    do {
+                        let value = try await client.withConnection { connection in
+                            guard call.grant() else { throw CancellationError() }
+                            return try await body(connection)
+                        }
+                        call.finish(.success(value))
+                    } catch {
+                        call.finish(.failure(error))
+                    }
+                })
+                call.attach(watchdog: Task { await self.watch(call) })
+            }
+        } onCancel: {
+            call.cancel()
+        }
+    }
+
+    /// The watchdog of one call: every 250 ms until the caller has its answer, gives up on a
+    /// lease not granted within the deadline in force, or on a body that has run
+    /// `leaseDeadline` on its connection while Postgres is known unreachable.
+    private func watch<T: Sendable>(_ call: BoundedStoreCall<T>) async {
+        let started = ContinuousClock.now
+        while true {
+            try? await Task.sleep(for: .milliseconds(250))
+            let down = !reachable.withLock { $0 }
+            switch call.phase {
+            case .done:
+                return
+            case .waiting:
+                let deadline = down ? leaseDeadline : busyLeaseDeadline
+                if started.duration(to: .now) >= deadline {
+                    call.expire(LeaseTimeout(deadline: deadline, granted: false))
+                    return
+                }
+            case .granted(let at):
+                if down, at.duration(to: .now) >= leaseDeadline {
+                    if call.expire(LeaseTimeout(deadline: leaseDeadline, granted: true)) {
+                        logger.warning("a query got no answer while Postgres is unreachable; the call answers unavailable", metadata: ["waited": "\(at.duration(to: .now))"])
+                    }
+                    return
                 }
             }
-            group.addTask {
-                let started = ContinuousClock.now
-                while true {
-                    try await Task.sleep(for: .milliseconds(250))
-                    if granted.isSet { return nil }
-                    let deadline = self.reachable.withLock { $0 } ? self.busyLeaseDeadline : self.leaseDeadline
-                    if started.duration(to: .now) >= deadline { throw LeaseTimeout(deadline: deadline) }
-                }
-            }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            throw CancellationError()
         }
     }
 }
 
-/// No pooled connection was granted within the deadline (mapped to `.unavailable`).
+/// No pooled connection was granted within the deadline, or (`granted`) the query on a
+/// granted one got no answer within it while Postgres was unreachable (mapped to
+/// `.unavailable`).
 struct LeaseTimeout: Error {
     var deadline: Duration
-}
-
-/// Set once a lease is granted; read by the deadline timer.
-final class LeaseFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+    var granted = false
 }
