@@ -15,15 +15,12 @@
 # holding a path under $WORK_DIR (a private daemon's containerd-shim / runc init) or a child of
 # one: if it finds one it prints it, kills it and the script exits non-zero.
 
-bench_log() { printf '%s: %s\n' "${NAME:-bench}" "$*" >&2; }
-bench_die() { bench_log "FAILED: $*"; exit 1; }
+# shellcheck source=services.sh
+source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
+bench_log() { svc_log "$@"; }
+bench_die() { svc_die "$@"; }
 
 WORK_DIR=""
-PG_BIN=""
-PG_DATA=""
-PG_PORT=""
-PG_STARTED=0
-DOCKERD_PID=""
 DOCKER_SOCK=""
 BRIDGE=""
 SERVER_PIDS=()
@@ -31,21 +28,7 @@ STARTED=()  # "pid what" of every process started directly
 
 bench_record() { STARTED+=("$1 $2"); }
 
-bench_install_missing() {
-    local wanted=()
-    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || wanted+=(postgresql)
-    command -v dockerd >/dev/null 2>&1 || wanted+=(docker.io)
-    command -v curl >/dev/null 2>&1 || wanted+=(curl)
-    command -v runuser >/dev/null 2>&1 || wanted+=(util-linux)
-    command -v ip >/dev/null 2>&1 || wanted+=(iproute2)
-    if ((${#wanted[@]})); then
-        [[ $(id -u) == 0 ]] || bench_die "missing ${wanted[*]} and not root: install them first"
-        bench_log "installing ${wanted[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq
-        apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
-    fi
-}
+bench_install_missing() { svc_install_missing iproute2=ip; }
 
 bench_init() {
     [[ $(id -u) == 0 ]] || bench_die "run as root (a private dockerd and a Postgres cluster are started)"
@@ -57,36 +40,16 @@ bench_init() {
     trap 'exit 130' INT TERM
 }
 
-bench_free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+bench_free_port() { svc_free_port; }
 
 # ---------------------------------------------------------------- postgres
 bench_start_postgres() {
-    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    PG_DATA=$WORK_DIR/pgdata
-    mkdir -p "$WORK_DIR/pg"
-    mkdir -m 0700 "$PG_DATA"
-    chown -R postgres:postgres "$PG_DATA" "$WORK_DIR/pg"
-    (cd / && runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 --locale=C --no-sync \
-        >"$WORK_DIR/initdb.log" 2>&1) || { cat "$WORK_DIR/initdb.log" >&2; bench_die "initdb"; }
-    PG_PORT=$(bench_free_port)
-    bench_pg_ctl_start || bench_die "postgres did not start (see $WORK_DIR/pg/postgres.log)"
-    PG_STARTED=1
+    svc_start_postgres 256MB
     [[ -s $PG_DATA/postmaster.pid ]] && bench_record "$(head -n 1 "$PG_DATA/postmaster.pid")" postgres
-    export PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
-    bench_log "postgres on 127.0.0.1:$PG_PORT"
 }
 
-bench_pg_ctl_start() {
-    (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK_DIR/pg/postgres.log" -w -t 60 \
-        -o "-p $PG_PORT -k $WORK_DIR/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-            -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" start >/dev/null)
-}
-
-bench_pg_ctl_stop() {
-    (cd / && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m "${1:-fast}" -w stop >/dev/null 2>&1)
-}
+bench_pg_ctl_start() { svc_pg_ctl_start; }
+bench_pg_ctl_stop() { svc_pg_ctl_stop "$@"; }
 
 bench_createdb() { "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $1" >/dev/null; }
 
@@ -99,30 +62,18 @@ bench_start_dockerd() {
     ip addr add "172.30.$subnet.1/24" dev "$BRIDGE"
     ip link set "$BRIDGE" up
     mkdir -p "$WORK_DIR/docker-data" "$WORK_DIR/docker-exec"
-    dockerd --storage-driver=vfs --host "unix://$DOCKER_SOCK" --data-root "$WORK_DIR/docker-data" \
-        --exec-root "$WORK_DIR/docker-exec" --pidfile "$WORK_DIR/dockerd.pid" --bridge "$BRIDGE" \
-        >"$WORK_DIR/dockerd.log" 2>&1 &
-    DOCKERD_PID=$!
+    local started=0
+    svc_launch_dockerd "$DOCKER_SOCK" --host "unix://$DOCKER_SOCK" --data-root "$WORK_DIR/docker-data" \
+        --exec-root "$WORK_DIR/docker-exec" --pidfile "$WORK_DIR/dockerd.pid" --bridge "$BRIDGE" || started=$?
     bench_record "$DOCKERD_PID" dockerd
-    for _ in $(seq 1 300); do
-        [[ $(curl -s --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping 2>/dev/null) == OK ]] && break
-        kill -0 "$DOCKERD_PID" 2>/dev/null || break
-        sleep 0.2
-    done
-    [[ $(curl -s --max-time 2 --unix-socket "$DOCKER_SOCK" http://localhost/_ping 2>/dev/null) == OK ]] ||
-        { tail -n 20 "$WORK_DIR/dockerd.log" >&2; bench_die "private dockerd did not answer"; }
+    ((started == 0)) || { tail -n 20 "$WORK_DIR/dockerd.log" >&2; bench_die "private dockerd did not answer"; }
     export DOCKER_HOST="unix://$DOCKER_SOCK"
     bench_log "private dockerd on $DOCKER_SOCK (bridge $BRIDGE)"
 }
 
 bench_stop_dockerd() {
     [[ -n $DOCKERD_PID ]] || return 0
-    # scripts/chaos may have restarted it: the pidfile names the current one.
-    if [[ -s $WORK_DIR/dockerd.pid ]] && kill -0 "$(cat "$WORK_DIR/dockerd.pid")" 2>/dev/null; then DOCKERD_PID=$(cat "$WORK_DIR/dockerd.pid"); fi
-    kill "$DOCKERD_PID" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$DOCKERD_PID" 2>/dev/null || true
-    DOCKERD_PID=""
+    svc_stop_dockerd
     # A dockerd stopped while containers ran (scripts/chaos restarts it mid-convergence) leaves
     # containerd-shim and `runc init` processes its successor never adopts. They belong to this
     # private daemon and go with it.
@@ -134,32 +85,8 @@ bench_stop_dockerd() {
 
 bench_engine_image() {
     ENGINE_IMAGE=${ENGINE_IMAGE:-bap-example-engine:dev}
-    # scripts/test saves the image it tested to a cache file named by the hash of its inputs
-    # (bap.image-inputs); the machine's dockerd may hold it too. Either copy takes seconds;
-    # building it again is a release build of the engine (8-15 min on 2 cores).
-    local want have cache
-    want=$("$REPO_ROOT/scripts/build-engine-image" --inputs-hash)
-    cache=$(engine_image_cache "$want")
-    if [[ -s $cache ]]; then
-        bench_log "loading $ENGINE_IMAGE (inputs $want) from $cache into the private dockerd"
-        docker -H "unix://$DOCKER_SOCK" load -i "$cache" >"$WORK_DIR/image.log" 2>&1 && return
-        bench_log "load failed ($(tail -n 1 "$WORK_DIR/image.log")); trying the next way"
-    fi
-    have=$(curl -sf --unix-socket /var/run/docker.sock "http://localhost/images/$ENGINE_IMAGE/json" 2>/dev/null |
-        python3 -c 'import json,sys; print(((json.load(sys.stdin).get("Config") or {}).get("Labels") or {}).get("bap.image-inputs",""))' 2>/dev/null || true)
-    if [[ -n $have && $have == "$want" ]]; then
-        bench_log "copying $ENGINE_IMAGE (inputs $want) from the machine's dockerd into the private dockerd"
-        docker -H unix:///var/run/docker.sock save "$ENGINE_IMAGE" |
-            docker -H "unix://$DOCKER_SOCK" load >"$WORK_DIR/image.log" 2>&1 && return
-        bench_log "copy failed ($(tail -n 1 "$WORK_DIR/image.log")); building instead"
-    fi
-    bench_log "importing $ENGINE_IMAGE into the private dockerd"
-    DOCKER_HOST="unix://$DOCKER_SOCK" "$REPO_ROOT/scripts/build-engine-image" "$ENGINE_IMAGE" >"$WORK_DIR/image.log" 2>&1 ||
-        { tail -n 20 "$WORK_DIR/image.log" >&2; bench_die "scripts/build-engine-image"; }
+    svc_ensure_engine_image "$DOCKER_SOCK" "$ENGINE_IMAGE"
 }
-
-# The file scripts/test saves the engine image to, for the image built from inputs hash $1.
-engine_image_cache() { printf '%s/bap-engine/engine-image-%s.tar' "${XDG_CACHE_HOME:-$HOME/.cache}" "$1"; }
 
 # ---------------------------------------------------------------- build
 bench_build_release() {
@@ -222,7 +149,7 @@ bench_cleanup() {
         for id in $ids; do curl -s --max-time 20 -X DELETE --unix-socket "$DOCKER_SOCK" "http://localhost/containers/$id?force=1&v=1" >/dev/null; done
     fi
     bench_stop_dockerd
-    ((PG_STARTED)) && bench_pg_ctl_stop immediate
+    svc_stop_postgres
     [[ -n $BRIDGE ]] && ip link del "$BRIDGE" 2>/dev/null
     if [[ -n $WORK_DIR ]]; then
         umount -R "$WORK_DIR/docker-data" 2>/dev/null
