@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency arrows point down only (DESIGN.md):
-//   bap-engine → API → DesiredState
+//   bap-engine → API → WireModel → DesiredState
+//   bap-engine (CLI) → WireModel
 //   bap-engine → Controller → Drivers, DesiredState
 //   bap-engine → PostgresBackend, SQLiteBackend → StoreSupport → DesiredState
 // API never imports Drivers nor a store backend (it is handed its store roles); DesiredState
@@ -82,10 +83,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The JSON bodies the server writes and the CLI reads: one model, no HTTP framework.
+        .target(name: "WireModel", dependencies: ["DesiredState"]),
         .target(
             name: "API",
             dependencies: [
                 "DesiredState",
+                "WireModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -102,6 +106,7 @@ let package = Package(
                 "Drivers",
                 "PostgresBackend",
                 "SQLiteBackend",
+                "WireModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -179,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "TestSupport",
+                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "TestSupport", "WireModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

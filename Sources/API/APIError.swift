@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import WireModel
 
 /// An error the API answers with: a status, a stable code and a message safe to show. The one
 /// place where every other error becomes the `{"error":{"code","message"}}` envelope is
@@ -64,8 +65,8 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The controller reported a failure it will not retry (an image that cannot be pulled,
     /// restarts given up). `reason` is the `Degraded` condition's token.
-    public static func engineFailed(reason: String, message: String) -> APIError {
-        let code = reason == "ImageNotFound" ? "IMAGE_NOT_FOUND" : "ENGINE_FAILED"
+    public static func engineFailed(reason: ConditionReason, message: String) -> APIError {
+        let code = reason == .imageNotFound ? "IMAGE_NOT_FOUND" : "ENGINE_FAILED"
         return APIError(.badGateway, code, "The engine failed to start (\(reason)): \(message)")
     }
 
@@ -75,7 +76,7 @@ public struct APIError: Error, Sendable, Equatable {
     /// Legacy stop: another call changed the engine's desired state before it stopped.
     public static let engineStateChanged = APIError(.conflict, "ENGINE_STATE_CHANGED", "The engine was started again before it stopped.")
 
-    public static func engineFailedToStop(reason: String, message: String) -> APIError {
+    public static func engineFailedToStop(reason: ConditionReason, message: String) -> APIError {
         APIError(.badGateway, "ENGINE_FAILED", "The engine failed to stop (\(reason)): \(message)")
     }
 
@@ -164,18 +165,9 @@ extension APIError {
         for (name, value) in headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
-        let body = (try? JSONEncoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
+        let body = (try? WireJSON.encoder().encode(ErrorEnvelope(error: .init(code: code, message: message)))) ?? Data()
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
-}
-
-/// `{"error":{"code","message"}}`.
-struct ErrorEnvelope: Codable, Sendable {
-    struct Body: Codable, Sendable {
-        var code: String
-        var message: String
-    }
-    var error: Body
 }
 
 /// Turns every thrown error into the envelope. Added first, so it also wraps the router's

@@ -54,7 +54,7 @@ struct Admission: Sendable {
         case .awake:
             break
         }
-        if engine.status.phase == .failed, engine.status.nextRetryAt == nil, engine.status.observedGeneration >= engine.generation {
+        if engine.isFailedForGood {
             return try await deny(.unhealthy, product: product, userID: userID, engine: engine)
         }
         if !engine.isReadyForCurrentSpec {

@@ -27,7 +27,7 @@ struct ReadyWaiter: Sendable {
         /// The spec moved on (say, a start after our stop) before the awaited state was reached.
         case superseded(EngineRecord)
         /// The controller gave up on this generation (`Degraded`, no retry planned).
-        case failed(EngineRecord, reason: String, message: String)
+        case failed(EngineRecord, reason: ConditionReason, message: String)
         /// The row is gone (deleted meanwhile).
         case gone
         case timedOut(EngineRecord)
@@ -62,11 +62,9 @@ struct ReadyWaiter: Sendable {
 
     /// Ready or failed for good, judged purely from the record.
     static func settled(_ engine: EngineRecord, generation: Int64) -> Outcome? {
-        guard engine.status.observedGeneration >= generation else { return nil }
-        if engine.status.isReady && !engine.isMarkedForDeletion { return .ready(engine) }
-        if engine.status.phase == .failed, engine.status.nextRetryAt == nil,
-           let degraded = engine.status.condition(.degraded), degraded.status == .true {
-            return .failed(engine, reason: degraded.reason, message: degraded.message)
+        if engine.isReady(forGeneration: generation) { return .ready(engine) }
+        if let failure = engine.status.terminalFailure(generation: generation) {
+            return .failed(engine, reason: failure.reason, message: failure.message)
         }
         return nil
     }
@@ -78,11 +76,11 @@ struct ReadyWaiter: Sendable {
     static func settledStopped(_ engine: EngineRecord, generation: Int64) -> Outcome? {
         if engine.isMarkedForDeletion { return .gone }
         if engine.spec.state != .stopped { return .superseded(engine) }
-        guard engine.status.observedGeneration >= max(generation, engine.generation) else { return nil }
-        let degraded = engine.status.condition(.degraded)
-        if engine.status.phase == .stopped, degraded?.status != .true { return .stopped(engine) }
-        if engine.status.phase == .failed, engine.status.nextRetryAt == nil, let degraded, degraded.status == .true {
-            return .failed(engine, reason: degraded.reason, message: degraded.message)
+        let generation = max(generation, engine.generation)
+        guard engine.status.observedGeneration >= generation else { return nil }
+        if engine.status.phase == .stopped, engine.status.condition(.degraded)?.status != .true { return .stopped(engine) }
+        if let failure = engine.status.terminalFailure(generation: generation) {
+            return .failed(engine, reason: failure.reason, message: failure.message)
         }
         return nil
     }

@@ -137,8 +137,8 @@ extension Harness {
         var status = engine.status
         status.phase = .failed
         status.observedGeneration = engine.generation
-        status.conditions.set(.ready, .false, reason: "CrashLoopBackOff", message: "Gave up.", now: clock.now)
-        status.conditions.set(.degraded, .true, reason: "CrashLoopBackOff", message: "Gave up.", now: clock.now)
+        status.conditions.set(.ready, .false, reason: .crashLoopBackOff, message: "Gave up.", now: clock.now)
+        status.conditions.set(.degraded, .true, reason: .crashLoopBackOff, message: "Gave up.", now: clock.now)
         var spec = engine.spec
         spec.state = .awake
         let woken = try await store.updateSpec(engineID: engine.id, spec: spec, expectedGeneration: nil, now: clock.now)

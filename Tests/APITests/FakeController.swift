@@ -59,21 +59,21 @@ final class FakeController: Sendable {
         let now = Date()
         if let image = engine.spec.image, missingImages.contains(image) {
             status.phase = .failed
-            status.conditions.set(.ready, .false, reason: "ImageNotFound", message: "Image cannot be pulled.", now: now)
-            status.conditions.set(.degraded, .true, reason: "ImageNotFound", message: "Image \(image) cannot be pulled.", now: now)
+            status.conditions.set(.ready, .false, reason: .imageNotFound, message: "Image cannot be pulled.", now: now)
+            status.conditions.set(.degraded, .true, reason: .imageNotFound, message: "Image \(image) cannot be pulled.", now: now)
         } else {
             switch engine.spec.state {
             case .awake:
                 status.phase = .running
                 status.url = "http://127.0.0.1:\(9000 + Int(engine.generation))"
                 status.lastHealthAt = now
-                status.conditions.set(.ready, .true, reason: "EngineHealthy", message: "Engine answers /health.", now: now)
+                status.conditions.set(.ready, .true, reason: .engineHealthy, message: "Engine answers /health.", now: now)
             case .asleep:
                 status.phase = .sleeping
-                status.conditions.set(.ready, .false, reason: "Asleep", message: "Engine sleeps.", now: now)
+                status.conditions.set(.ready, .false, reason: .asleep, message: "Engine sleeps.", now: now)
             case .stopped:
                 status.phase = .stopped
-                status.conditions.set(.ready, .false, reason: "Stopped", message: "Engine stopped.", now: now)
+                status.conditions.set(.ready, .false, reason: .stopped, message: "Engine stopped.", now: now)
             }
         }
         try await store.writeStatus(engineID: id, status: status)

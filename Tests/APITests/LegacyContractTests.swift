@@ -184,9 +184,9 @@ struct LegacyContractTests {
         #expect(ReadyWaiter.settledStopped(engine, generation: 3) == nil)  // Not observed yet.
         engine.status.phase = .stopped
         engine.status.observedGeneration = 3
-        engine.status.conditions.set(.degraded, .true, reason: "RuntimeUnavailable", message: "docker down", now: now)
+        engine.status.conditions.set(.degraded, .true, reason: .runtimeUnavailable, message: "docker down", now: now)
         #expect(ReadyWaiter.settledStopped(engine, generation: 3) == nil)  // Stop failed, will be retried.
-        engine.status.conditions.set(.degraded, .false, reason: "AsExpected", message: "", now: now)
+        engine.status.conditions.set(.degraded, .false, reason: .asExpected, message: "", now: now)
         guard case .stopped? = ReadyWaiter.settledStopped(engine, generation: 3) else { Issue.record("not stopped"); return }
         var restarted = engine
         restarted.spec.state = .awake

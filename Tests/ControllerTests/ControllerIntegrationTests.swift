@@ -73,7 +73,7 @@ struct ControllerIntegrationTests {
                 }
                 try await w.waitPhase(engine.id, .failed)
                 let final = try await w.store.engine(id: engine.id)
-                #expect(final?.status.condition(.degraded)?.reason == "RestartsExhausted")
+                #expect(final?.status.condition(.degraded)?.reason == .restartsExhausted)
                 try await Task.sleep(for: .seconds(2))
                 #expect(try await w.audit(engine.id, .autoRestartGaveUp).count == 1)
             }
@@ -214,7 +214,7 @@ struct ControllerIntegrationTests {
                 #expect(try await w.store.engine(id: engine.id)?.spec.state == .asleep)
                 #expect(try await w.driver.observe(engine.id)?.state != .running)
                 let sleeps = try await w.audit(engine.id, .sleep)
-                #expect(sleeps.contains { $0.metadata["reason"] == "IdleTimeout" })
+                #expect(sleeps.contains { $0.metadata["reason"] == ConditionReason.idleTimeout.rawValue })
             }
         }
     }

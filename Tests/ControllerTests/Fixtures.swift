@@ -12,7 +12,7 @@ enum Fixture {
     static func engine(
         _ state: DesiredEngineState = .awake, generation: Int64 = 2, observedGeneration: Int64 = 2,
         phase: EnginePhase = .running, keyGeneration: Int = 1, deleted: Bool = false,
-        restartCount: Int = 0, lastRestartAt: Date? = nil, readySince: Date? = nil, degradedReason: String? = nil
+        restartCount: Int = 0, lastRestartAt: Date? = nil, readySince: Date? = nil, degradedReason: ConditionReason? = nil
     ) -> EngineRecord {
         var status = EngineStatus(phase: phase, observedGeneration: observedGeneration, restartCount: restartCount, lastRestartAt: lastRestartAt, readySince: readySince)
         if let degradedReason { status.conditions.set(.degraded, .true, reason: degradedReason, message: "", now: t0) }

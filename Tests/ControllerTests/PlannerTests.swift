@@ -96,9 +96,9 @@ struct PlannerTests {
         let engine = F.engine(phase: .failed, restartCount: 8, lastRestartAt: F.t0)
         let plan = Planner.plan(F.input(engine, F.observed(.exited), now: F.t0.addingTimeInterval(10_000)), settings: settings)
         #expect(plan.actions.isEmpty)
-        #expect(plan.givenUp == "RestartsExhausted")
+        #expect(plan.givenUp == .restartsExhausted)
         #expect(plan.audit == [.autoRestartGaveUp])
-        let again = F.engine(phase: .failed, restartCount: 8, lastRestartAt: F.t0, degradedReason: "RestartsExhausted")
+        let again = F.engine(phase: .failed, restartCount: 8, lastRestartAt: F.t0, degradedReason: .restartsExhausted)
         #expect(Planner.plan(F.input(again, F.observed(.exited)), settings: settings).audit.isEmpty)
     }
 

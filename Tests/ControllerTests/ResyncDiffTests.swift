@@ -67,7 +67,7 @@ struct ResyncDiffTests {
     @Test("running engines not queued go to the prober, seeded Ready only for the runtime the status was written for")
     func healthTargets() {
         var ready = Fixture.engine()
-        ready.status.conditions.set(.ready, .true, reason: "EngineHealthy", message: "", now: Fixture.t0)
+        ready.status.conditions.set(.ready, .true, reason: .engineHealthy, message: "", now: Fixture.t0)
         ready.status.runtimeID = "r1"
         var observed = Fixture.observed(.running)
         observed.runtimeID = "r1"

@@ -88,7 +88,7 @@ struct StoreConformance {
             #expect(rotated.generation == 3)
 
             var status = EngineStatus(phase: .running, observedGeneration: 3, url: "http://127.0.0.1:9001", lastHealthAt: later)
-            status.conditions.set(.ready, .true, reason: "EngineHealthy", message: "Health check passed.", now: later)
+            status.conditions.set(.ready, .true, reason: .engineHealthy, message: "Health check passed.", now: later)
             let written = try await store.writeStatus(engineID: created.id, status: status)
             #expect(written?.generation == 3 && written?.status == status)
             #expect(try #require(written).revision > rotated.revision)

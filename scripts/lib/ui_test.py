@@ -21,6 +21,7 @@ CLI = os.environ["BAP_UI_CLI"]
 ARTIFACTS = os.environ["BAP_UI_ARTIFACTS"]
 WORK = os.environ["BAP_UI_WORK"]
 BULK = int(os.environ.get("BAP_UI_BULK", "10000"))
+LATENCY_MS = int(os.environ.get("BAP_UI_LATENCY_MS", "0"))
 FIGURES = {}
 
 
@@ -104,6 +105,12 @@ class Console:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         self.driver.set_page_load_timeout(30)
+        if LATENCY_MS:
+            # Every request of the page answers this much later: a page that acts on what it
+            # has not loaded yet, or renders answers in arrival order, shows it every run.
+            self.driver.execute_cdp_cmd("Network.enable", {})
+            self.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+                "offline": False, "latency": LATENCY_MS, "downloadThroughput": -1, "uploadThroughput": -1})
 
     def shot(self, name):
         path = os.path.join(ARTIFACTS, f"{name}.png")
@@ -138,6 +145,13 @@ class Console:
         return self.driver.execute_script(
             "const r = Array.from(document.querySelectorAll('#engines tbody tr')).find((r) => r.dataset.key === arguments[0]);"
             "return r ? r.dataset[arguments[1]] : null", key, attribute)
+
+    def engine_shown(self, key):
+        """The engine page has this engine's answer on screen (not the previous engine's values
+        under a new title while the request is out): its actions are live."""
+        return self.driver.execute_script(
+            "const v = document.querySelector('#view-engine');"
+            "return !v.hidden && v.dataset.engine === arguments[0] && !v.hasAttribute('aria-busy')", key)
 
     def sign_in(self, key, kind="auto"):
         self.driver.get(BASE + "/ui")
@@ -193,7 +207,7 @@ def main():
         platform_shop = api("POST", "/v1/products/shop/rotate-platform-key")[1]["platform_api_key"]
         for user in ("alice", "alice", "nobody-stopped"):
             api("POST", f"/engines/{user}/admit", {"auto_provision": user != "nobody-stopped"}, key=platform_shop, header="X-Platform-Key")
-        wait_for("admit outcomes on the overview", lambda: console.find('#ov-admit-totals tr[data-label="Admitted"] td:last-child').text == "2", timeout=15)
+        wait_for("admit outcomes on the overview", lambda: console.find('#ov-admit-totals tr[data-label="Admitted"] td:last-child').text == "2", timeout=30)
         wait_for("the breaker state", lambda: console.text("#ov-breaker") == "closed")
         console.shot("02-overview")
 
@@ -226,8 +240,9 @@ def main():
 
         # ------------------------------------------------------------ act from the page, keyboard only
         console.go("#/engines/shop/bob")
-        wait_for("bob's page", lambda: console.text("#en-title") == "shop / bob" and console.finds('#en-conditions tr[data-type="Ready"]'))
-        wait_for("bob's log tail", lambda: console.text("#en-logs") not in ("", "(empty)"), timeout=10)
+        wait_for("bob's page", lambda: console.engine_shown("shop/bob") and console.finds('#en-conditions tr[data-type="Ready"]'))
+        assert console.text("#en-title") == "shop / bob", console.text("#en-title")
+        wait_for("bob's log tail", lambda: console.text("#en-logs") not in ("", "(empty)"))
         wait_for("bob's audit rows", lambda: console.finds("#en-audit tbody tr"))
         console.shot("05-engine-page")
         sleep_button = console.find('[data-action="sleep"]')
@@ -245,44 +260,68 @@ def main():
         page.switch_to.active_element.send_keys(Keys.TAB)
         assert page.switch_to.active_element.get_attribute("id") == "confirm-ok"
         page.switch_to.active_element.send_keys(Keys.ENTER)
-        wait_for("bob asleep in the store", lambda: engine("shop", "bob")[1]["spec"]["state"] == "asleep", timeout=5)
+        wait_for("bob asleep in the store", lambda: engine("shop", "bob")[1]["spec"]["state"] == "asleep")
         wait_for("the page saying so", lambda: "Sleep: done" in console.text("#en-message"))
         # Rotate the key.
         before = engine("shop", "bob")[1]["spec"]["key_generation"]
         console.find('[data-action="rotate"]').send_keys(Keys.ENTER)
         wait_for("the confirmation", lambda: console.find("#confirm").is_displayed())
         console.find("#confirm-ok").send_keys(Keys.ENTER)
-        wait_for("a new key generation in the store", lambda: engine("shop", "bob")[1]["spec"]["key_generation"] == before + 1, timeout=5)
+        wait_for("a new key generation in the store", lambda: engine("shop", "bob")[1]["spec"]["key_generation"] == before + 1)
         # Wake it again.
         console.find('[data-action="wake"]').send_keys(Keys.ENTER)
         wait_for("the confirmation", lambda: console.find("#confirm").is_displayed())
         console.find("#confirm-ok").send_keys(Keys.ENTER)
-        wait_for("bob awake in the store", lambda: engine("shop", "bob")[1]["spec"]["state"] == "awake", timeout=5)
+        wait_for("bob awake in the store", lambda: engine("shop", "bob")[1]["spec"]["state"] == "awake")
         wait_for("bob's audit showing the rotation", lambda: any(r.get_attribute("data-action") == "spec_update" for r in console.finds("#en-audit tbody tr")))
         console.shot("07-engine-after-actions")
         # Delete carol.
+        # Until carol's answer is in, her title shows over no values (before: bob's spec under
+        # her title, and a Delete pressed then silently did nothing); wait for her engine.
+        bob_id = engine("shop", "bob")[1]["engine_id"]
+        mixed = []
+        def carol_shown():
+            title, spec = page.execute_script("return [document.querySelector('#en-title').textContent, document.querySelector('#en-spec tbody').textContent]")
+            if title == "shop / carol" and bob_id in spec:
+                mixed.append(spec)
+            return console.engine_shown("shop/carol") and console.finds("#en-spec tbody tr")
         console.go("#/engines/shop/carol")
-        wait_for("carol's page", lambda: console.text("#en-title") == "shop / carol" and console.finds("#en-spec tbody tr"))
+        wait_for("carol's page", carol_shown)
+        assert not mixed, f"bob's spec shown under carol's title: {mixed[0]!r}"
+        assert console.text("#en-title") == "shop / carol", console.text("#en-title")
         console.find('[data-action="delete"]').send_keys(Keys.ENTER)
         wait_for("the confirmation", lambda: console.find("#confirm").is_displayed())
         assert "cannot be undone" in console.text("#confirm-text")
         console.find("#confirm-ok").send_keys(Keys.ENTER)
-        wait_for("carol deleted in the store", lambda: engine("shop", "carol")[0] == 404 or engine("shop", "carol")[1].get("deletion_requested_at"), timeout=5)
+        wait_for("carol deleted in the store", lambda: engine("shop", "carol")[0] == 404 or engine("shop", "carol")[1].get("deletion_requested_at"))
         wait_for("carol gone from the page", lambda: "deleted" in console.text("#en-message") or "Deletion requested" in console.text("#en-message"))
         console.shot("08-engine-deleted")
 
         # ------------------------------------------------------------ the audit page
+        # The page's first, unfiltered answer is held back until after the filtered one (the
+        # order a busy server may answer in): the page must render only its latest request.
+        page.execute_script("""
+            const real = window.fetch;
+            window.fetch = (input, init) => {
+              if (!String(input).startsWith('/v1/audit?limit=') || String(input).includes('action=')) return real(input, init);
+              window.fetch = real;
+              return real(input, init).then((answer) => new Promise((resolve) => setTimeout(() => resolve(answer), 3000)));
+            };""")
         console.go("#/audit")
         console.find("#a-action").send_keys("sleep")
         console.choose("#a-product", "shop")
         console.find("#a-action").send_keys(Keys.ENTER)
-        # The unfiltered rows (sleep ones among them) can still be on screen until the filtered
-        # answer renders: wait for a table of only sleep rows, at least two.
+        # Only sleep rows, at least two, once the latest request answered (aria-busy on the
+        # table until then); they stay when the held-back unfiltered answer arrives.
         def only_sleep_rows():
+            if console.find("#audit").get_attribute("aria-busy"):
+                return False
             actions = console.keys("#audit tbody tr", "action")
             return len(actions) >= 2 and all(a == "sleep" for a in actions)
         wait_for("only the sleep rows", only_sleep_rows)
         console.shot("09-audit")
+        time.sleep(3.5)
+        assert only_sleep_rows(), f"a late answer replaced the filtered audit rows: {console.keys('#audit tbody tr', 'action')}"
 
         # ------------------------------------------------------------ a phone-sized window
         page.set_window_size(390, 844)
@@ -351,7 +390,7 @@ def main():
         # The key is rotated under the page: the next call signs out.
         api("POST", "/v1/products/blog/rotate-platform-key")
         console.go("#/engines/blog/dan")
-        wait_for("signed out after the rotation", lambda: console.find("#view-signin").is_displayed(), timeout=10)
+        wait_for("signed out after the rotation", lambda: console.find("#view-signin").is_displayed())
         assert "refused" in console.text("#signin-error")
         assert not console.find("#top").is_displayed(), "the signed-in header still shows after sign-out"
         assert page.execute_script("return sessionStorage.length") == 0

@@ -44,6 +44,15 @@ enum ConsoleScript {
   let current = {name: 'signin'};
   let detail = null;            // the engine page's engine (resource), if loaded
   const table = {sort: 'product', dir: 1, page: 0};
+  const requests = {};          // request name -> number of the latest one sent
+
+  /** Numbers a view's request: answers can arrive out of order (an audit page's unfiltered
+   *  first load after the filtered one asked for next), and only the latest may render. */
+  function latest(name) {
+    const n = (requests[name] = (requests[name] || 0) + 1);
+    return () => requests[name] === n;
+  }
+  const onEnginePage = (product, user) => current.name === 'engine' && current.product === product && current.user === user;
 
   class APIError extends Error {
     constructor(status, code, message) { super(message); this.status = status; this.code = code; }
@@ -428,6 +437,7 @@ enum ConsoleScript {
 
   function renderEngine(e) {
     detail = e;
+    $('#view-engine').dataset.engine = keyOf(e);
     $('#en-title').textContent = e.product + ' / ' + e.user_id;
     kvRows($('#en-spec tbody'), [
       ['state', e.spec.state], ['key generation', e.spec.key_generation], ['image', e.spec.image || '(product template)'],
@@ -448,46 +458,73 @@ enum ConsoleScript {
     for (const button of $$('#view-engine [data-action]')) button.disabled = !!e.deletion_requested_at;
   }
 
+  /** Until this engine's answer is in, the page shows none of the previous engine's values and
+   *  its actions are disabled (an action pressed then would have no engine to act on), and the
+   *  view is aria-busy; `data-engine` names the engine shown once it is. */
   async function loadEngine() {
     const {product, user} = current;
+    const fresh = latest('engine');
+    const view = $('#view-engine');
     detail = null;
+    view.setAttribute('aria-busy', 'true');
+    delete view.dataset.engine;
     $('#en-title').textContent = product + ' / ' + user;
     $('#en-message').textContent = '';
+    for (const tbody of $$('#view-engine tbody')) tbody.replaceChildren();
+    $('#en-logs').textContent = '';
+    for (const button of $$('#view-engine [data-action]')) button.disabled = true;
+    let engine;
     try {
-      renderEngine(await api('GET', enginePath(product, user)));
+      engine = await api('GET', enginePath(product, user));
     } catch (e) {
+      if (!fresh()) return;
+      view.removeAttribute('aria-busy');
       // A product key asking for another product's engine gets 404 PRODUCT_NOT_FOUND: the same answer.
       $('#en-message').textContent = e.status === 404 ? 'This engine does not exist (any more), or this key cannot see it.' : 'Could not load: ' + e.message;
-      for (const tbody of $$('#view-engine tbody')) tbody.replaceChildren();
       return;
     }
+    if (!fresh()) return;  // Another engine page (or this one again) was asked for meanwhile.
+    renderEngine(engine);
+    view.removeAttribute('aria-busy');
     loadEngineAudit();
     loadLogs();
   }
 
   async function loadEngineAudit() {
     const {product, user} = current;
+    const fresh = latest('engine-audit');
     try {
       const answer = await api('GET', `/v1/audit?product=${enc(product)}&user=${enc(user)}&limit=25`);
+      if (!fresh() || !onEnginePage(product, user)) return;
       $('#en-audit tbody').replaceChildren(...answer.entries.map((a) => el('tr', {dataset: {action: a.action}},
         el('td', {text: timeText(a.timestamp)}), el('td', {text: a.action}), el('td', {text: a.actor}), el('td', {text: metadataText(a.metadata)}))));
-    } catch (e) { $('#en-audit tbody').replaceChildren(el('tr', {}, el('td', {colspan: '4', text: 'Could not load: ' + e.message}))); }
+    } catch (e) {
+      if (!fresh() || !onEnginePage(product, user)) return;
+      $('#en-audit tbody').replaceChildren(el('tr', {}, el('td', {colspan: '4', text: 'Could not load: ' + e.message})));
+    }
   }
 
   async function loadLogs() {
     const {product, user} = current;
+    const fresh = latest('logs');
     const pre = $('#en-logs');
+    let text;
     try {
-      const text = await api('GET', enginePath(product, user) + '/logs?tail=200', {text: true});
-      pre.textContent = text || '(empty)';
-      pre.scrollTop = pre.scrollHeight;
-    } catch (e) { pre.textContent = e.status === 501 ? 'This server cannot read engine logs.' : 'No logs: ' + e.message; }
+      text = await api('GET', enginePath(product, user) + '/logs?tail=200', {text: true});
+    } catch (e) {
+      if (fresh() && onEnginePage(product, user)) pre.textContent = e.status === 501 ? 'This server cannot read engine logs.' : 'No logs: ' + e.message;
+      return;
+    }
+    if (!fresh() || !onEnginePage(product, user)) return;
+    pre.textContent = text || '(empty)';
+    pre.scrollTop = pre.scrollHeight;
   }
 
   function renderEngineLive() {
     if (!detail) return;
     const live = engines.get(detail.engine_id);
-    if (live && live.revision !== detail.revision) renderEngine(live);
+    // Only newer: the watch can be behind an action's own answer, which the page shows first.
+    if (live && live.revision > detail.revision) renderEngine(live);
     else if (!live && deleted.has(detail.engine_id) && !detail.gone) {
       detail.gone = true;
       $('#en-message').textContent = 'This engine has been deleted.';
@@ -520,13 +557,15 @@ enum ConsoleScript {
     const [question, label, call] = plans[action];
     if (!(await confirmAction(question, label))) return;
     const message = $('#en-message');
+    const here = () => detail && detail.engine_id === e.engine_id;  // Still this engine's page.
     try {
       const updated = await call();
+      if (!here()) return;
       message.textContent = action === 'delete' ? 'Deletion requested; the controller removes the engine.' : `${label}: done (generation ${updated.generation}).`;
-      renderEngine(updated);
+      if (updated.revision >= detail.revision) renderEngine(updated);
       loadEngineAudit();
     } catch (err) {
-      message.textContent = `${label} failed: ${err.message}`;
+      if (here()) message.textContent = `${label} failed: ${err.message}`;
     }
   }
 
@@ -539,15 +578,24 @@ enum ConsoleScript {
     if ($('#a-user').value.trim()) params.set('user', $('#a-user').value.trim());
     if ($('#a-action').value.trim()) params.set('action', $('#a-action').value.trim());
     if ($('#a-since').value) params.set('since', new Date(Date.now() - Number($('#a-since').value) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    const fresh = latest('audit');
+    const auditTable = $('#audit');
+    auditTable.setAttribute('aria-busy', 'true');
     $('#audit-error').textContent = '';
     try {
       const answer = await api('GET', '/v1/audit?' + params.toString());
+      if (!fresh()) return;  // An answer to filters since changed: the latest request renders.
+      auditTable.removeAttribute('aria-busy');
       $('#audit tbody').replaceChildren(...answer.entries.map((a) => el('tr', {dataset: {action: a.action}},
         el('td', {text: timeText(a.timestamp)}), el('td', {text: productSlug(a.product_id)}),
         el('td', {}, a.user_id && a.product_id ? el('a', {href: engineHash(productSlug(a.product_id), a.user_id), text: a.user_id}) : (a.user_id || '')),
         el('td', {text: a.action}), el('td', {text: a.actor}), el('td', {text: metadataText(a.metadata)}))));
       if (!answer.entries.length) $('#audit tbody').replaceChildren(el('tr', {}, el('td', {colspan: '6', class: 'muted', text: 'No audit rows match.'})));
-    } catch (e) { $('#audit-error').textContent = e.message; }
+    } catch (e) {
+      if (!fresh()) return;
+      auditTable.removeAttribute('aria-busy');
+      $('#audit-error').textContent = e.message;
+    }
   }
 
   // ---------------------------------------------------------------- wiring

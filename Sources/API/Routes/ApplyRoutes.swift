@@ -2,6 +2,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WireModel
 
 /// Registers server-side apply (`POST /v1/apply`) and the fleet export (`GET /v1/fleet`).
 public func addApplyRoutes(to routes: RouteTable, env: APIEnvironment) {
@@ -149,16 +150,4 @@ struct ApplyRoutes: Sendable {
         guard let error = error as? FleetSpecError else { return APIError.invalid("", "The fleet spec could not be read.") }
         return APIError(.badRequest, "INVALID_FLEET_SPEC", error.description)
     }
-}
-
-/// `POST /v1/apply` answer.
-struct ApplyResponse: Encodable, Sendable {
-    struct Result: Encodable, Sendable {
-        var kind: String
-        var name: String
-        var result: String
-    }
-    var results: [Result]
-    var platform_keys: [String: String]
-    var dry_run: Bool
 }

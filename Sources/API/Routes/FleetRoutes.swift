@@ -2,6 +2,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WireModel
 
 /// Fleet views: `/status`, `/metrics` (JSON with a platform key, Prometheus text without),
 /// `/health`, `/ready` and the audit query.

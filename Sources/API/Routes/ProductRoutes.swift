@@ -1,6 +1,7 @@
 import DesiredState
 import Foundation
 import Hummingbird
+import WireModel
 
 /// Products: the original's admin endpoints (register, policy replace) and ours (read,
 /// delete with its engines, platform-key rotation). Admin key for writes; a platform key may
@@ -48,7 +49,7 @@ struct ProductRoutes: Sendable {
         case .admin: try await env.store.listProducts()
         case .product(let own): [own]
         }
-        return try JSONWire.response(["products": products.map { ProductView($0, for: caller) }])
+        return try JSONWire.response(ProductList(products: products.map { ProductView($0, for: caller) }))
     }
 
     @Sendable func getProduct(_ request: Request, _ context: APIRequestContext) async throws -> Response {

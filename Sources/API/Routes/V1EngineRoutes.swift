@@ -2,6 +2,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WireModel
 
 /// Declarative engines: `/v1/products/{product}/engines/{user}` carries spec + status.
 /// Writes change only desired state and return at once; `If-Match: <generation>` makes a

@@ -2,6 +2,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WireModel
 
 /// `GET /v1/watch`: a Server-Sent Events stream of engine changes. Each event is
 /// `id: <revision>`, `event: engine` (or `deleted` once the row is gone), `data: <engine JSON>`.
@@ -182,19 +183,6 @@ struct ResyncRequired: Encodable, Sendable {
     var message: String
 
     init(_ error: StoreError) { message = error.description }
-}
-
-/// The `data` of a `deleted` event.
-struct DeletedEngine: Encodable, Sendable {
-    var engine_id: String
-    var product_id: String
-    var user_id: String
-
-    init(_ change: Change) {
-        engine_id = change.engineID.uuidString.lowercased()
-        product_id = change.productID.uuidString.lowercased()
-        user_id = change.userID
-    }
 }
 
 /// The `data` of the last event of a stream the server ended (`end`, or `resync` for a stream

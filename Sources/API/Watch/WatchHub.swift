@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import WireModel
 
 /// The one reader of the change log for every watch stream of this process: it waits on the
 /// store (NOTIFY-woken on Postgres), reads each batch of changes once, reads each changed

@@ -1,47 +1,38 @@
 import DesiredState
 import Foundation
+import WireModel
 
-/// `GET /status` answer (the original's shape).
-struct StatusResponse: Encodable, Sendable {
-    var total: Int
-    var by_status: [String: Int]
-    var health: String
-    var unhealthy_count: Int
-    /// The fleet restart circuit breaker, from the controller's last `restart_breaker` row.
-    var restart_breaker: RestartBreakerStatus
-
+extension StatusResponse {
     /// `ok`: nothing failed; `critical`: at least `criticalShare` of the engines failed;
     /// `degraded`: anything between. [INFERRED] the original says only "a high %": we use 25 %.
     static let criticalShare = 0.25
 
+    /// The answer for these phase counts; the breaker from the controller's last
+    /// `restart_breaker` row.
     init(counts: [EnginePhase: Int], breaker: AuditEntry?) {
-        restart_breaker = RestartBreakerStatus(breaker)
-        by_status = Dictionary(uniqueKeysWithValues: EnginePhase.allCases.map { ($0.rawValue, counts[$0] ?? 0) })
-        total = counts.values.reduce(0, +)
-        unhealthy_count = counts[.failed] ?? 0
-        if unhealthy_count == 0 {
-            health = "ok"
-        } else if Double(unhealthy_count) >= Double(total) * Self.criticalShare {
-            health = "critical"
+        let total = counts.values.reduce(0, +)
+        let unhealthy = counts[.failed] ?? 0
+        let health = if unhealthy == 0 {
+            "ok"
+        } else if Double(unhealthy) >= Double(total) * Self.criticalShare {
+            "critical"
         } else {
-            health = "degraded"
+            "degraded"
         }
+        self.init(
+            total: total, by_status: Dictionary(uniqueKeysWithValues: EnginePhase.allCases.map { ($0.rawValue, counts[$0] ?? 0) }),
+            health: health, unhealthy_count: unhealthy, restart_breaker: RestartBreakerStatus(breaker)
+        )
     }
 }
 
-/// Open: more than half of the probed engines failed at once, so automatic restarts are held.
-struct RestartBreakerStatus: Encodable, Sendable {
-    var open: Bool
-    /// When it last opened or closed; nil when it never opened.
-    var since: Date?
-    var failing_engines: Int?
-    var probed_engines: Int?
-
+extension RestartBreakerStatus {
+    /// Read from the controller's last `restart_breaker` audit row (closed when there is none).
     init(_ row: AuditEntry?) {
-        open = row?.metadata["state"] == "open"
-        since = row?.timestamp
-        failing_engines = row?.metadata["failing"].flatMap { Int($0) }
-        probed_engines = row?.metadata["tracked"].flatMap { Int($0) }
+        self.init(
+            open: row?.metadata["state"] == "open", since: row?.timestamp,
+            failing_engines: row?.metadata["failing"].flatMap { Int($0) }, probed_engines: row?.metadata["tracked"].flatMap { Int($0) }
+        )
     }
 }
 
@@ -53,37 +44,6 @@ struct MetricsResponse: Encodable, Sendable {
     var avg_boot_ms: Int
     var total_provisions: Int
     var total_destroys: Int
-}
-
-/// `GET /v1/audit` answer, newest first.
-struct AuditResponse: Encodable, Sendable {
-    var entries: [AuditEntryView]
-}
-
-/// One audit row on the wire: ids lowercase like every other id the API writes.
-struct AuditEntryView: Encodable, Sendable {
-    var entry: AuditEntry
-
-    enum CodingKeys: String, CodingKey {
-        case id, timestamp, action, actor, metadata
-        case productID = "product_id"
-        case userID = "user_id"
-        case engineID = "engine_id"
-        case durationMs = "duration_ms"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(entry.id, forKey: .id)
-        try c.encode(entry.timestamp, forKey: .timestamp)
-        try c.encode(entry.action, forKey: .action)
-        try c.encode(entry.actor, forKey: .actor)
-        try c.encode(entry.metadata, forKey: .metadata)
-        try c.encodeIfPresent(entry.productID?.uuidString.lowercased(), forKey: .productID)
-        try c.encodeIfPresent(entry.userID, forKey: .userID)
-        try c.encodeIfPresent(entry.engineID?.uuidString.lowercased(), forKey: .engineID)
-        try c.encodeIfPresent(entry.durationMs, forKey: .durationMs)
-    }
 }
 
 /// `GET /v1/admit-outcomes` answer: one bucket per minute, oldest first.

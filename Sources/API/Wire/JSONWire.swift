@@ -2,22 +2,15 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WireModel
 
 /// Reading and writing JSON bodies with the API's rules: a size limit (413), strict decoding
 /// (errors name the field, never the value), ISO-8601 dates, snake_case fields.
+/// The encoding itself is the wire model's (`WireJSON`), shared with the CLI.
 enum JSONWire {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = WireJSON.encoder()
 
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }
+    static func decoder() -> JSONDecoder { WireJSON.decoder() }
 
     /// The raw body, at most `limit` bytes (more: 413 `PAYLOAD_TOO_LARGE`).
     static func body(_ request: Request, limit: Int) async throws -> ByteBuffer {

@@ -84,11 +84,6 @@ struct LegacyEngineView: Encodable, Sendable {
 extension EngineRecord {
     /// The original's `status` value: `destroying` once deletion was asked, else the phase.
     var legacyStatus: String { isMarkedForDeletion ? EnginePhase.destroying.rawValue : status.phase.rawValue }
-
-    /// Ready for the spec as it stands now (not an older generation's Ready).
-    var isReadyForCurrentSpec: Bool {
-        status.isReady && status.observedGeneration >= generation && !isMarkedForDeletion
-    }
 }
 
 extension APIEnvironment {

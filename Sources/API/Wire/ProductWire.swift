@@ -1,5 +1,6 @@
 import DesiredState
 import Foundation
+import WireModel
 
 /// `POST /products/register` body. Closed schema; `policy` is decoded strictly.
 struct RegisterRequest: Decodable, Sendable {
@@ -42,28 +43,17 @@ struct RegisterResponse: Encodable, Sendable {
     var platform_api_key: String
 }
 
-/// A product as `/v1` shows it (never the key or its hash). The template's environment values
-/// are set by the operator and may be secrets (tokens for the engine): a platform key sees the
-/// variable names only, each value replaced by `ProductView.redactedValue`; the admin sees them.
-struct ProductView: Encodable, Sendable {
-    static let redactedValue = "<redacted>"
-
-    var product_id: String
-    var slug: String
-    var display_name: String
-    var policy: Policy
-    var generation: Int64
-    var created_at: Date
-    var engines: [String: Int]?
-
+extension ProductView {
+    /// The product as `caller` may see it. The template's environment values are set by the
+    /// operator and may be secrets (tokens for the engine): a platform key sees the variable
+    /// names only, each value replaced by `ProductView.redactedValue`; the admin sees them.
     init(_ product: Product, engines: [EnginePhase: Int]? = nil, for caller: Caller) {
-        product_id = product.id.uuidString.lowercased()
-        slug = product.slug
-        display_name = product.displayName
-        policy = product.policy
+        var policy = product.policy
         if case .product = caller { policy.template.env = policy.template.env.mapValues { _ in Self.redactedValue } }
-        generation = product.generation
-        created_at = product.createdAt
-        self.engines = engines.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
+        self.init(
+            product_id: product.id.uuidString.lowercased(), slug: product.slug, display_name: product.displayName, policy: policy,
+            generation: product.generation, created_at: product.createdAt,
+            engines: engines.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
+        )
     }
 }

@@ -77,10 +77,10 @@ public struct IdleSleeper: Sendable {
             throw error
         }
         let action: AuditAction = decision == .sleep ? .sleep : .destroy
-        let reason = decision == .sleep ? "IdleTimeout" : "AsleepTooLong"
+        let reason: ConditionReason = decision == .sleep ? .idleTimeout : .asleepTooLong
         try await store.appendAudit([AuditEntry(
             timestamp: at, productID: engine.productID, userID: engine.userID, engineID: engine.id,
-            action: action, metadata: ["reason": reason, "stage": "desired"]
+            action: action, metadata: ["reason": reason.rawValue, "stage": "desired"]
         )])
         return true
     }

@@ -19,6 +19,8 @@ public struct PlanInput: Sendable {
     public var sleepMode: SleepMode
     /// What the engine should run now; nil when it cannot be built (`runtimeError` says why).
     public var runtime: RuntimeSpec?
+    /// The runtime spec builder's message when it failed: a sentence safe to show (no key).
+    /// It becomes the `InvalidSpec` condition's message.
     public var runtimeError: String?
     public var observed: ObservedEngine?
     public var health: HealthObservation
@@ -47,20 +49,24 @@ public struct Plan: Sendable, Equatable {
     public var restartCount: Int
     public var lastRestartAt: Date?
     public var nextRetryAt: Date?
-    /// A terminal reason (`ImageNotFound`, `RestartsExhausted`…) when the planner gave up.
-    public var givenUp: String?
+    /// A terminal reason (`RestartsExhausted`, `InvalidSpec`) when the planner gave up.
+    public var givenUp: ConditionReason?
+    /// Why, in a sentence safe to show, when the planner knows more than the reason (the
+    /// runtime spec builder's message for `InvalidSpec`).
+    public var givenUpDetail: String?
     /// Delete the desired row: the runtime is gone and deletion was asked.
     public var finalize: Bool
     /// Look again after this long even without an event (booting, backoff).
     public var requeueAfter: Duration?
 
-    public init(actions: [EngineAction] = [], audit: [AuditAction] = [], restartCount: Int = 0, lastRestartAt: Date? = nil, nextRetryAt: Date? = nil, givenUp: String? = nil, finalize: Bool = false, requeueAfter: Duration? = nil) {
+    public init(actions: [EngineAction] = [], audit: [AuditAction] = [], restartCount: Int = 0, lastRestartAt: Date? = nil, nextRetryAt: Date? = nil, givenUp: ConditionReason? = nil, givenUpDetail: String? = nil, finalize: Bool = false, requeueAfter: Duration? = nil) {
         self.actions = actions
         self.audit = audit
         self.restartCount = restartCount
         self.lastRestartAt = lastRestartAt
         self.nextRetryAt = nextRetryAt
         self.givenUp = givenUp
+        self.givenUpDetail = givenUpDetail
         self.finalize = finalize
         self.requeueAfter = requeueAfter
     }

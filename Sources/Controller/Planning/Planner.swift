@@ -31,7 +31,8 @@ public enum Planner {
 
     static func planAwake(_ input: PlanInput, _ settings: PlannerSettings, _ plan: inout Plan) {
         guard let runtime = input.runtime else {
-            plan.givenUp = "InvalidSpec"
+            plan.givenUp = .invalidSpec
+            plan.givenUpDetail = input.runtimeError
             return
         }
         let status = input.engine.status
@@ -43,7 +44,7 @@ public enum Planner {
         if observed.specHash != runtime.specHash {
             // Key rotation or template change: the runtime must be recreated; the brain stays.
             plan.actions = [.remove(keepBrain: true), .create, .start]
-            plan.audit = [observed.keyGeneration != runtime.keyGeneration ? .rotateKey : "recreate"]
+            plan.audit = [observed.keyGeneration != runtime.keyGeneration ? .rotateKey : .recreate]
             return
         }
         switch observed.state {
@@ -97,8 +98,8 @@ public enum Planner {
     static func restartOrWait(_ input: PlanInput, _ settings: PlannerSettings, _ plan: inout Plan, actions: [EngineAction], audit: [AuditAction]) {
         let attempt = plan.restartCount + 1
         if plan.restartCount >= settings.restart.maxAttempts {
-            plan.givenUp = "RestartsExhausted"
-            let alreadyGaveUp = input.engine.status.condition(.degraded)?.reason == "RestartsExhausted"
+            plan.givenUp = .restartsExhausted
+            let alreadyGaveUp = input.engine.status.condition(.degraded)?.reason == .restartsExhausted
             plan.audit = alreadyGaveUp ? [] : audit + [.autoRestartGaveUp]
             return
         }

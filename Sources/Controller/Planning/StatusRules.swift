@@ -7,13 +7,13 @@ import Foundation
 public enum StatusRules {
     /// What went wrong while acting, if anything.
     public struct Failure: Sendable, Equatable {
-        /// UpperCamelCase reason (`ImageNotFound`, `RuntimeUnavailable`, …).
-        public var reason: String
+        /// The condition reason (`ImageNotFound`, `RuntimeUnavailable`, …).
+        public var reason: ConditionReason
         public var message: String
         /// Terminal: no retry until the spec changes.
         public var terminal: Bool
 
-        public init(reason: String, message: String, terminal: Bool) {
+        public init(reason: ConditionReason, message: String, terminal: Bool) {
             self.reason = reason
             self.message = message
             self.terminal = terminal
@@ -48,7 +48,7 @@ public enum StatusRules {
             s.readySince = nil
         }
         if let failure { s.lastError = failure.message }
-        if let givenUp = plan.givenUp, failure == nil { s.lastError = givenUpMessage(givenUp, engine: engine) }
+        if let givenUp = plan.givenUp, failure == nil { s.lastError = givenUpMessage(givenUp, detail: plan.givenUpDetail) }
         setConditions(&s, engine: engine, ready: ready, running: running, health: health, plan: plan, failure: failure, restartsHeld: restartsHeld, now: now)
         return s
     }
@@ -74,12 +74,12 @@ public enum StatusRules {
     ) {
         let (readyReason, readyMessage) = notReadyReason(s: s, engine: engine, running: running, health: health, plan: plan, failure: failure, restartsHeld: restartsHeld)
         if ready {
-            s.conditions.set(.ready, .true, reason: "EngineHealthy", message: "The engine answers /health with ok.", now: now)
+            s.conditions.set(.ready, .true, reason: .engineHealthy, message: "The engine answers /health with ok.", now: now)
         } else {
             s.conditions.set(.ready, .false, reason: readyReason, message: readyMessage, now: now)
         }
         if plan.isEmpty, plan.requeueAfter == nil || ready {
-            s.conditions.set(.progressing, .false, reason: "Converged", message: "The runtime matches the spec.", now: now)
+            s.conditions.set(.progressing, .false, reason: .converged, message: "The runtime matches the spec.", now: now)
         } else {
             s.conditions.set(.progressing, .true, reason: progressingReason(plan), message: "Converging towards the spec.", now: now)
         }
@@ -87,49 +87,52 @@ public enum StatusRules {
         if degraded {
             s.conditions.set(.degraded, .true, reason: readyReason, message: readyMessage, now: now)
         } else {
-            s.conditions.set(.degraded, .false, reason: "AsExpected", message: "No problem seen.", now: now)
+            s.conditions.set(.degraded, .false, reason: .asExpected, message: "No problem seen.", now: now)
         }
     }
 
     static func notReadyReason(
         s: EngineStatus, engine: EngineRecord, running: Bool, health: HealthObservation, plan: Plan,
         failure: Failure?, restartsHeld: Bool
-    ) -> (String, String) {
+    ) -> (ConditionReason, String) {
         if let failure { return (failure.reason, failure.message) }
-        if let givenUp = plan.givenUp { return (givenUp, givenUpMessage(givenUp, engine: engine)) }
-        if engine.isMarkedForDeletion { return ("Destroying", "The engine is being removed.") }
+        if let givenUp = plan.givenUp { return (givenUp, givenUpMessage(givenUp, detail: plan.givenUpDetail)) }
+        if engine.isMarkedForDeletion { return (.destroying, "The engine is being removed.") }
         switch engine.spec.state {
-        case .asleep: return ("Asleep", "The engine sleeps; admit with auto_wake wakes it.")
-        case .stopped: return ("Stopped", "The engine was stopped on request.")
+        case .asleep: return (.asleep, "The engine sleeps; admit with auto_wake wakes it.")
+        case .stopped: return (.stopped, "The engine was stopped on request.")
         case .awake: break
         }
         if plan.nextRetryAt != nil {
             return restartsHeld
-                ? ("RestartsHeld", "Restarts are held: too many engines failed at once.")
-                : ("CrashLoopBackOff", "The engine stopped unexpectedly; restart \(plan.restartCount + 1) is scheduled.")
+                ? (.restartsHeld, "Restarts are held: too many engines failed at once.")
+                : (.crashLoopBackOff, "The engine stopped unexpectedly; restart \(plan.restartCount + 1) is scheduled.")
         }
         if running, health.ready == false, s.phase == .running {
-            return ("EngineUnready", health.message ?? "The engine's /health is not ok.")
+            return (.engineUnready, health.message ?? "The engine's /health is not ok.")
         }
-        return ("Booting", "The engine is starting.")
+        return (.booting, "The engine is starting.")
     }
 
-    static func progressingReason(_ plan: Plan) -> String {
+    static func progressingReason(_ plan: Plan) -> ConditionReason {
         switch plan.actions.last {
-        case .create?: "Creating"
-        case .start?: "Starting"
-        case .stop?: "Stopping"
-        case .pause?: "Pausing"
-        case .unpause?: "Waking"
-        case .remove?: "Removing"
-        case nil: plan.nextRetryAt != nil ? "BackOff" : "WaitingForReady"
+        case .create?: .creating
+        case .start?: .starting
+        case .stop?: .stopping
+        case .pause?: .pausing
+        case .unpause?: .waking
+        case .remove?: .removing
+        case nil: plan.nextRetryAt != nil ? .backOff : .waitingForReady
         }
     }
 
-    static func givenUpMessage(_ reason: String, engine: EngineRecord) -> String {
+    /// The sentence for a plan that gave up; `detail` is the planner's own why (the runtime
+    /// spec builder's message, which never carries a key).
+    static func givenUpMessage(_ reason: ConditionReason, detail: String?) -> String {
         switch reason {
-        case "RestartsExhausted": "The engine kept failing; automatic restarts gave up. Start it again to retry."
-        case "InvalidSpec": "The engine's runtime spec cannot be built (see the orchestrator log)."
+        case .restartsExhausted: "The engine kept failing; automatic restarts gave up. Start it again to retry."
+        case .invalidSpec:
+            if let detail { "The engine's runtime spec cannot be built: \(detail)" } else { "The engine's runtime spec cannot be built." }
         default: "The engine cannot be run: \(reason)."
         }
     }

@@ -12,7 +12,7 @@ extension Reconciler {
                 switch action {
                 case .create:
                     // The planner plans `create` only with a runtime spec.
-                    guard let runtime else { return StatusRules.Failure(reason: "InvalidSpec", message: "No runtime spec.", terminal: true) }
+                    guard let runtime else { return StatusRules.Failure(reason: .invalidSpec, message: "No runtime spec.", terminal: true) }
                     _ = try await driver.create(runtime)
                 case .start: try await start(id, runtime: runtime)
                 case .stop(let grace): try await driver.stop(id, grace: grace)
@@ -45,10 +45,20 @@ extension Reconciler {
     static func classify(_ error: DriverError) -> StatusRules.Failure {
         switch error.code {
         case .imageNotFound, .rejected:
-            StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: true)
+            StatusRules.Failure(reason: error.code.conditionReason, message: error.message, terminal: true)
         case .portExhausted, .unavailable, .notFound, .conflict, .stale:
-            StatusRules.Failure(reason: error.code.rawValue, message: error.message, terminal: false)
+            StatusRules.Failure(reason: error.code.conditionReason, message: error.message, terminal: false)
         }
+    }
+
+    /// Logs, once, why an engine's runtime spec cannot be built: when its `Degraded`
+    /// condition first carries it (a reconcile that finds the same failure again writes the
+    /// same condition and logs nothing). The message is the builder's and carries no key.
+    func reportBuildFailure(_ failure: RuntimeSpecBuilder.Failure?, id: UUID, plan: Plan, before: EngineStatus, after: EngineStatus) {
+        guard let failure, plan.givenUp == .invalidSpec, after.condition(.degraded) != before.condition(.degraded) else { return }
+        logger.warning("engine runtime spec cannot be built", metadata: [
+            "engine": "\(id)", "reason": "\(failure.reason)", "error": "\(failure.message)",
+        ])
     }
 
     /// A managed runtime without a desired row (its row was deleted while we were down, or it
@@ -80,7 +90,7 @@ extension Reconciler {
         guard !actions.isEmpty else { return }
         let at = now()
         var metadata = ["generation": String(engine.generation)]
-        if let failure { metadata["error"] = failure.reason }
+        if let failure { metadata["error"] = failure.reason.rawValue }
         let entries = actions.map {
             AuditEntry(timestamp: at, productID: engine.productID, userID: engine.userID, engineID: engine.id, action: $0, metadata: metadata, durationMs: durationMs)
         }

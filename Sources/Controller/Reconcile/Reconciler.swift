@@ -71,15 +71,15 @@ public struct Reconciler: Sendable {
         }
         let product = try await products.product(engine.productID)
         var runtime: RuntimeSpec?
-        var runtimeError: String?
-        do { runtime = try builder.build(engine, product: product) } catch { runtimeError = error.message }
+        var buildFailure: RuntimeSpecBuilder.Failure?
+        do { runtime = try builder.build(engine, product: product) } catch { buildFailure = error }
 
         // 2. Observe.
         let observed = try await driver.observe(id)
         let health = await prober.observation(id, startedAt: observed?.startedAt)
         let held = await prober.restartsHeld
         let input = PlanInput(
-            engine: engine, sleepMode: product?.policy.sleepMode ?? .stop, runtime: runtime, runtimeError: runtimeError,
+            engine: engine, sleepMode: product?.policy.sleepMode ?? .stop, runtime: runtime, runtimeError: buildFailure?.message,
             observed: observed, health: health, restartsHeld: held, now: now()
         )
 
@@ -117,6 +117,7 @@ public struct Reconciler: Sendable {
             engine: engine, observed: after, health: healthAfter, plan: plan, failure: failure, restartsHeld: held, now: now()
         )
         if status != engine.status {
+            reportBuildFailure(buildFailure, id: id, plan: plan, before: engine.status, after: status)
             try await statuses.write(id, status)
             recordTransitions(engine: engine, status: status)
         }

@@ -17,8 +17,10 @@ public struct RuntimeSpecBuilder: Sendable {
         self.keys = keys
     }
 
+    /// Why a runtime spec cannot be built. `message` is a sentence safe to show and to log
+    /// (never a key); it becomes the `InvalidSpec` condition's message.
     public struct Failure: Error, Sendable, Equatable {
-        public var reason: String
+        public var reason: ConditionReason
         public var message: String
     }
 
@@ -29,7 +31,7 @@ public struct RuntimeSpecBuilder: Sendable {
     /// The same from a resync's narrow row: everything a runtime spec depends on is in it.
     public func build(_ engine: EngineSummary, product: Product?) throws(Failure) -> RuntimeSpec {
         guard let key = keys.key(for: engine) else {
-            throw Failure(reason: "MasterKeyMissing", message: "Master key version \(engine.keyVersion) is not configured; rotate this engine's key.")
+            throw Failure(reason: .masterKeyMissing, message: "Master key version \(engine.keyVersion) is not configured; rotate this engine's key.")
         }
         let template = product?.policy.template ?? EngineTemplate()
         var env = passthroughEnv

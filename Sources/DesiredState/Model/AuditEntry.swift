@@ -38,18 +38,13 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     }
 }
 
-/// An audit action name. Open set (a string), with the known names as constants.
+/// An audit action name. Open set (a string, coded as the bare string), with the known names
+/// as constants; every action this codebase writes is one of them.
 public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
 
     public static let provision: AuditAction = "provision"
     public static let start: AuditAction = "start"
@@ -70,6 +65,9 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, Codable, Expres
     public static let productDelete: AuditAction = "product_delete"
     public static let rotatePlatformKey: AuditAction = "rotate_platform_key"
     public static let specUpdate: AuditAction = "spec_update"
+    /// The runtime was recreated for a changed template (image, env, limits); the brain stays.
+    /// A key rotation is audited as `rotate_key` instead.
+    public static let recreate: AuditAction = "recreate"
     public static let garbageCollect: AuditAction = "garbage_collect"
     /// The fleet restart circuit breaker opened or closed (metadata `state`: open|closed,
     /// `failing`, `tracked`); written by the leader, read by `/status`.

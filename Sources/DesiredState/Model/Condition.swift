@@ -6,12 +6,12 @@ public struct Condition: Sendable, Equatable, Codable {
     public var type: ConditionType
     public var status: ConditionStatus
     /// UpperCamelCase token: `EngineHealthy`, `ImageNotFound`, `CrashLoopBackOff`, `IdleTimeout`…
-    public var reason: String
+    public var reason: ConditionReason
     /// A sentence for people.
     public var message: String
     public var lastTransitionTime: Date
 
-    public init(type: ConditionType, status: ConditionStatus, reason: String, message: String, lastTransitionTime: Date) {
+    public init(type: ConditionType, status: ConditionStatus, reason: ConditionReason, message: String, lastTransitionTime: Date) {
         self.type = type
         self.status = status
         self.reason = reason
@@ -39,7 +39,7 @@ public enum ConditionStatus: String, Sendable, Codable, Hashable {
 
 extension Array where Element == Condition {
     /// Sets a condition, keeping its `lastTransitionTime` when the status did not change.
-    public mutating func set(_ type: ConditionType, _ status: ConditionStatus, reason: String, message: String, now: Date) {
+    public mutating func set(_ type: ConditionType, _ status: ConditionStatus, reason: ConditionReason, message: String, now: Date) {
         if let i = firstIndex(where: { $0.type == type }) {
             let since = self[i].status == status ? self[i].lastTransitionTime : now
             self[i] = Condition(type: type, status: status, reason: reason, message: message, lastTransitionTime: since)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import WireModel
 
 /// The CLI's view of the server: JSON requests with the right key header, answers decoded,
 /// every failure turned into a one-line `CLIError` ("cannot reach …", "the server refused the
@@ -62,9 +63,7 @@ final class APIClient: Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do { return try decoder.decode(T.self, from: data) } catch {
+        do { return try WireJSON.decoder().decode(T.self, from: data) } catch {
             throw CLIError("the server at \(base) answered something this client cannot read (is it a bap-engine server of the same version?)")
         }
     }
@@ -79,14 +78,12 @@ final class APIClient: Sendable {
 
     /// The `error.code` of an error envelope, if the answer is one.
     static func errorCode(_ answer: Answer) -> String? {
-        struct Envelope: Decodable { struct Body: Decodable { var code: String }; var error: Body }
-        return (try? JSONDecoder().decode(Envelope.self, from: answer.body))?.error.code
+        (try? JSONDecoder().decode(ErrorEnvelope.self, from: answer.body))?.error.code
     }
 
     /// The one-line error for a refused answer (the server's message and code).
     func failure(_ answer: Answer) -> CLIError {
-        struct Envelope: Decodable { struct Body: Decodable { var code: String; var message: String }; var error: Body }
-        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: answer.body) else {
+        guard let envelope = try? JSONDecoder().decode(ErrorEnvelope.self, from: answer.body) else {
             return CLIError("the server answered HTTP \(answer.status)")
         }
         switch envelope.error.code {

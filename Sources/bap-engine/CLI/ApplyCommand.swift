@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesiredState
 import Foundation
+import WireModel
 
 /// `apply -f FILE|-`: server-side apply of a fleet file, all or nothing, with kubectl-style
 /// results; `--wait` follows convergence.
@@ -35,7 +36,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if dryRun { query.append("dry_run=true") }
             if prune { query.append("prune=true") }
             let answer = try await api.send(.POST, "/v1/apply?" + query.joined(separator: "&"), body: Data(input.text.utf8), contentType: "application/yaml")
-            let result = try api.decode(ApplyAnswer.self, answer.body)
+            let result = try api.decode(ApplyResponse.self, answer.body)
             let suffix = dryRun ? " (dry run)" : ""
             for r in result.results { print("\(r.kind.lowercased())/\(r.name) \(r.result)\(suffix)") }
             for (slug, key) in result.platform_keys.sorted(by: { $0.key < $1.key }) {

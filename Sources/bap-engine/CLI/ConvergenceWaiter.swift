@@ -1,4 +1,5 @@
 import Foundation
+import WireModel
 
 /// Polls the engines an apply touched until each is converged (or gone, if pruned), showing
 /// `N/M ready` live on a terminal and a plain line per change when piped. Ends with the final
@@ -15,7 +16,7 @@ struct ConvergenceWaiter {
         let tty = CLI.stdoutIsTTY
         var lastLine = ""
         while true {
-            var live: [String: EngineView] = [:]
+            var live: [String: EngineResource] = [:]
             for product in products { for e in try await api.engines(of: product) { live[e.name] = e } }
             var done = 0, failed: [String] = [], pending: [String] = []
             for t in targets {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesiredState
 import Foundation
+import WireModel
 
 /// `describe engine USER`: spec, status, conditions with ages, recent audit entries, runtime
 /// handle and endpoint, as a readable page.
@@ -24,24 +25,24 @@ struct DescribeCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLI.run(client) { api in
             let product = try await api.product()
-            let engine = try await api.get(EngineView.self, api.enginePath(product, user))
+            let engine = try await api.get(EngineResource.self, api.enginePath(product, user))
             let productView = try? await api.get(ProductView.self, "/v1/products/\(product.urlComponent)")
-            let audit = try? await api.get(AuditList.self, "/v1/audit?product=\(product.urlComponent)&user=\(user.urlComponent)&limit=10")
-            print(Self.page(engine, template: productView?.policy.template.image, audit: audit?.entries ?? [], now: Date()))
+            let audit = try? await api.get(AuditResponse.self, "/v1/audit?product=\(product.urlComponent)&user=\(user.urlComponent)&limit=10")
+            print(Self.page(engine, template: productView?.policy.template.image, audit: audit?.entries.map(\.entry) ?? [], now: Date()))
             return 0
         }
     }
 
-    static func page(_ e: EngineView, template: String?, audit: [AuditEntry], now: Date) -> String {
+    static func page(_ e: EngineResource, template: String?, audit: [AuditEntry], now: Date) -> String {
         func ago(_ date: Date?) -> String { date.map { "\(Age.since(now.timeIntervalSince($0))) ago" } ?? "-" }
         let s = e.status
         var lines = [
             "Name:            \(e.name)",
-            "Engine ID:       \(e.engine_id)",
-            "Created:         \(ago(e.created_at))",
-            "Last activity:   \(ago(e.last_activity_at))",
+            "Engine ID:       \(e.engineID.uuidString.lowercased())",
+            "Created:         \(ago(e.createdAt))",
+            "Last activity:   \(ago(e.lastActivityAt))",
         ]
-        if e.deletion_requested_at != nil { lines.append("Deleting:        requested \(ago(e.deletion_requested_at))") }
+        if e.deletionRequestedAt != nil { lines.append("Deleting:        requested \(ago(e.deletionRequestedAt))") }
         lines += [
             "Spec:",
             "  State:           \(e.spec.state.rawValue)",
@@ -61,7 +62,7 @@ struct DescribeCommand: AsyncParsableCommand {
             "Conditions:",
         ]
         var conditions = TextTable("  TYPE", "STATUS", "REASON", "AGE", "MESSAGE")
-        for c in s.conditions { conditions.rows.append(["  " + c.type.rawValue, c.status.rawValue, c.reason, Age.since(now.timeIntervalSince(c.lastTransitionTime)), c.message]) }
+        for c in s.conditions { conditions.rows.append(["  " + c.type.rawValue, c.status.rawValue, c.reason.rawValue, Age.since(now.timeIntervalSince(c.lastTransitionTime)), c.message]) }
         lines.append(s.conditions.isEmpty ? "  (none yet)" : conditions.render())
         lines.append("Recent audit (newest first):")
         var table = TextTable("  AGE", "ACTION", "ACTOR", "DETAIL")

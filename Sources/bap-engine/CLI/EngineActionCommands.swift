@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesiredState
 import Foundation
+import WireModel
 
 /// `sleep USER`: desired state asleep (brain kept; woken by admit or `wake`).
 struct SleepCommand: AsyncParsableCommand {
@@ -84,9 +85,9 @@ struct RotateKeyCommand: AsyncParsableCommand {
         try await CLI.run(client) { api in
             let product = try await api.product()
             let path = api.enginePath(product, user)
-            let engine = try await api.get(EngineView.self, path)
+            let engine = try await api.get(EngineResource.self, path)
             let next = engine.spec.keyGeneration + 1
-            let body = Data(#"{"spec":{"key_generation":\#(next)}}"#.utf8)
+            let body = try WireJSON.encoder().encode(PatchEngineRequest(keyGeneration: next))
             _ = try await api.send(.PATCH, path, body: body, headers: ["If-Match": String(engine.generation)])
             print("engine/\(product)/\(user) key rotated (key generation \(next)); the product reads the new key with its platform key")
             return 0

@@ -1,9 +1,10 @@
 import DesiredState
 import Foundation
+import WireModel
 
 /// How engines are shown in `get`, `apply --wait` and watch streams.
 enum EngineTable {
-    static func table(_ engines: [EngineView], wide: Bool, now: Date = Date()) -> TextTable {
+    static func table(_ engines: [EngineResource], wide: Bool, now: Date = Date()) -> TextTable {
         var table = wide
             ? TextTable("NAME", "WANT", "PHASE", "READY", "GEN", "RESTARTS", "AGE", "URL")
             : TextTable("NAME", "WANT", "PHASE", "READY", "RESTARTS", "AGE")
@@ -16,10 +17,10 @@ enum EngineTable {
         wide ? [30, 8, 12, 7, 7, 8, 5] : [30, 8, 12, 7, 8]
     }
 
-    static func row(_ e: EngineView, wide: Bool, now: Date = Date()) -> [String] {
+    static func row(_ e: EngineResource, wide: Bool, now: Date = Date()) -> [String] {
         let ready = e.status.condition(.ready)?.status.rawValue ?? "Unknown"
-        let want = e.deletion_requested_at == nil ? e.spec.state.rawValue : "deleting"
-        let age = Age.since(now.timeIntervalSince(e.created_at))
+        let want = e.deletionRequestedAt == nil ? e.spec.state.rawValue : "deleting"
+        let age = Age.since(now.timeIntervalSince(e.createdAt))
         guard wide else { return [e.name, want, e.status.phase.rawValue, ready, "\(e.status.restartCount)", age] }
         return [e.name, want, e.status.phase.rawValue, ready, "\(e.status.observedGeneration)/\(e.generation)",
                 "\(e.status.restartCount)", age, e.status.url ?? "-"]

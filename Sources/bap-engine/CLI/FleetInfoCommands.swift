@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesiredState
 import Foundation
+import WireModel
 
 /// `status`: the fleet summary (the admin sees every product; a platform key its own).
 struct StatusCommand: AsyncParsableCommand {
@@ -15,10 +16,11 @@ struct StatusCommand: AsyncParsableCommand {
         try await CLI.run(client) { api in
             let answer = try await api.send(.GET, "/status")
             if output == .json { print(String(decoding: answer.body, as: UTF8.self)); return 0 }
-            let status = try api.decode(FleetStatus.self, answer.body)
+            let status = try api.decode(StatusResponse.self, answer.body)
             print("Health:   \(status.health) (\(status.unhealthy_count) failed)")
-            if let breaker = status.restart_breaker, breaker.open {
-                print("Restarts: HELD by the circuit breaker since \(breaker.since ?? "?") (\(breaker.failing_engines ?? 0) of \(breaker.probed_engines ?? 0) probed engines failing)")
+            let breaker = status.restart_breaker
+            if breaker.open {
+                print("Restarts: HELD by the circuit breaker since \(breaker.since.map { ISO8601DateFormatter().string(from: $0) } ?? "?") (\(breaker.failing_engines ?? 0) of \(breaker.probed_engines ?? 0) probed engines failing)")
             }
             print("Engines:  \(status.total)")
             for phase in EnginePhase.allCases { print("  \(phase.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))\(status.by_status[phase.rawValue] ?? 0)") }
@@ -51,7 +53,7 @@ struct AuditCommand: AsyncParsableCommand {
             if output == .json { print(String(decoding: answer.body, as: UTF8.self)); return 0 }
             var table = TextTable("AGE", "ACTION", "ACTOR", "USER", "DETAIL")
             let now = Date()
-            for a in try api.decode(AuditList.self, answer.body).entries {
+            for a in try api.decode(AuditResponse.self, answer.body).entries.map(\.entry) {
                 table.rows.append([Age.since(now.timeIntervalSince(a.timestamp)), a.action.rawValue, a.actor, a.userID ?? "-", Self.detail(a)])
             }
             print(table.render())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WireModel
 
 /// `get products|engines [USER]`: tables readable at 80 columns, or JSON/YAML; `-w` follows
 /// the watch stream and prints one line per change.
@@ -50,13 +51,13 @@ struct GetCommand: AsyncParsableCommand {
         if let user {
             let answer = try await api.send(.GET, api.enginePath(product, user))
             if output == .json { print(String(decoding: answer.body, as: UTF8.self)); return }
-            let engine = try api.decode(EngineView.self, answer.body)
+            let engine = try api.decode(EngineResource.self, answer.body)
             if output == .yaml { try OutputFormat.printStructured(engine, as: .yaml); return }
             print(EngineTable.table([engine], wide: output == .wide).render())
         } else if !watch {
             let engines = try await api.engines(of: product)
             switch output {
-            case .json: try OutputFormat.printStructured(EngineList(engines: engines, total: engines.count), as: .json)
+            case .json: try OutputFormat.printStructured(EngineResourceList(engines: engines, total: engines.count), as: .json)
             case .yaml: try OutputFormat.printStructured(engines, as: .yaml)
             default: print(EngineTable.table(engines, wide: output == .wide).render())
             }
@@ -74,10 +75,9 @@ struct GetCommand: AsyncParsableCommand {
         try await api.watch(product: product) { event in
             if output == .json || output == .yaml { print(event.data); CLI.flush(); return true }
             if event.event == "deleted" {
-                struct Gone: Decodable { var user_id: String }
-                let gone = try api.decode(Gone.self, Data(event.data.utf8))
+                let gone = try api.decode(DeletedEngine.self, Data(event.data.utf8))
                 if user == nil || user == gone.user_id { print("\(product)/\(gone.user_id)   deleted") }
-            } else if let engine = try? api.decode(EngineView.self, Data(event.data.utf8)), user == nil || user == engine.user_id {
+            } else if let engine = try? api.decode(EngineResource.self, Data(event.data.utf8)), user == nil || user == engine.userID {
                 print(TextTable.fixedRow(EngineTable.row(engine, wide: output == .wide), widths: widths))
             }
             CLI.flush()

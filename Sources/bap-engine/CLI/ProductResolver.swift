@@ -1,4 +1,5 @@
 import Foundation
+import WireModel
 
 extension APIClient {
     /// The product engine verbs act on: `--product` / `BAP_PRODUCT` / the context's, or the only product the
@@ -14,10 +15,10 @@ extension APIClient {
     }
 
     /// Every engine of a product, page by page.
-    func engines(of product: String) async throws -> [EngineView] {
-        var all: [EngineView] = []
+    func engines(of product: String) async throws -> [EngineResource] {
+        var all: [EngineResource] = []
         while true {
-            let page = try await get(EngineList.self, "/v1/products/\(product.urlComponent)/engines?limit=1000&offset=\(all.count)")
+            let page = try await get(EngineResourceList.self, "/v1/products/\(product.urlComponent)/engines?limit=1000&offset=\(all.count)")
             all += page.engines
             if page.engines.isEmpty || all.count >= page.total { return all }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DesiredState
 import Foundation
+import WireModel
 
 /// `wait USER --for=…`: polls one engine until the condition holds; exit 1 on timeout.
 struct WaitCommand: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct WaitCommand: AsyncParsableCommand {
                 let answer = try await api.send(.GET, path, allow: [404])
                 // Only "no such engine" means gone: an unknown product is an error, not a deletion.
                 if answer.status == 404, APIClient.errorCode(answer) != "ENGINE_NOT_FOUND" { throw api.failure(answer) }
-                let engine = answer.status == 404 ? nil : try api.decode(EngineView.self, answer.body)
+                let engine = answer.status == 404 ? nil : try api.decode(EngineResource.self, answer.body)
                 if goal.isMet(by: engine) {
                     print("engine/\(product)/\(user) \(goal.doneText)")
                     return 0
@@ -69,10 +70,10 @@ struct WaitCommand: AsyncParsableCommand {
             }
         }
 
-        func isMet(by engine: EngineView?) -> Bool {
+        func isMet(by engine: EngineResource?) -> Bool {
             switch self {
             case .deleted: return engine == nil
-            case .ready: return engine.map { $0.status.isReady && $0.status.observedGeneration >= $0.generation } ?? false
+            case .ready: return engine.map { $0.status.isReady(forGeneration: $0.generation) } ?? false
             case .converged: return engine?.isConverged ?? false
             case .phase(let phase): return engine.map { $0.status.phase == phase && $0.status.observedGeneration >= $0.generation } ?? false
             }
