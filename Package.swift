@@ -5,7 +5,10 @@ import PackageDescription
 //   bap-engine → API → WireModel → DesiredState
 //   bap-engine (CLI) → WireModel
 //   bap-engine → Controller → Drivers, DesiredState
-// API never imports Drivers; DesiredState imports nothing above it.
+//   bap-engine → PostgresBackend, SQLiteBackend → StoreSupport → DesiredState
+// API never imports Drivers nor a store backend (it is handed its store roles); DesiredState
+// (the model, the store role protocols, the fleet spec) imports nothing above it. Only the
+// composition roots (bap-engine, bap-bench) and tests name a backend.
 let package = Package(
     name: "bap-engine",
     platforms: [.macOS(.v15)],
@@ -32,12 +35,31 @@ let package = Package(
         .target(
             name: "DesiredState",
             dependencies: [
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // What both store backends share (the transaction protocol and the logic over it);
+        // `package` access, so nothing but the backends sees it.
+        .target(name: "StoreSupport", dependencies: ["DesiredState"]),
+        .target(
+            name: "PostgresBackend",
+            dependencies: [
+                "DesiredState", "StoreSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SQLiteBackend",
+            dependencies: [
+                "DesiredState", "StoreSupport",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -82,6 +104,8 @@ let package = Package(
                 "Controller",
                 "DesiredState",
                 "Drivers",
+                "PostgresBackend",
+                "SQLiteBackend",
                 "WireModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -109,6 +133,7 @@ let package = Package(
                 "Controller",
                 "DesiredState",
                 "Drivers",
+                "PostgresBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -126,6 +151,8 @@ let package = Package(
             dependencies: [
                 "DesiredState",
                 "Drivers",
+                "PostgresBackend",
+                "SQLiteBackend",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DesiredStateTests",
-            dependencies: ["DesiredState", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "SQLiteNIO", package: "sqlite-nio")]
+            dependencies: ["DesiredState", "PostgresBackend", "SQLiteBackend", "StoreSupport", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "SQLiteNIO", package: "sqlite-nio")]
         ),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(
@@ -147,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "DesiredState", "TestSupport",
+                "DesiredState", "PostgresBackend", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -157,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DesiredState", "TestSupport", "WireModel",
+                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "TestSupport", "WireModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -6,7 +6,7 @@ import Logging
 /// small services. One value, passed to each `add…Routes` function (including the apply
 /// routes written in another file).
 public struct APIEnvironment: Sendable {
-    public let store: any Store
+    public let store: any APIStore
     public let configuration: APIConfiguration
     public let logger: Logger
     public let metrics: APIMetrics
@@ -21,13 +21,13 @@ public struct APIEnvironment: Sendable {
     /// Admit outcomes per product and minute, for the console (`GET /v1/admit-outcomes`).
     let admitOutcomes = AdmitOutcomeLog()
 
-    init(store: any Store, configuration: APIConfiguration, logger: Logger, metrics: APIMetrics) {
+    init(store: any APIStore, configuration: APIConfiguration, healthCheck: StoreHealthCheck?, logger: Logger, metrics: APIMetrics) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
         self.activity = ActivityRecorder(store: store, interval: configuration.activityFlushInterval, clock: configuration.clock, logger: logger)
-        self.storeHealth = StoreHealth(store: store, logger: logger)
+        self.storeHealth = StoreHealth(check: healthCheck, logger: logger)
         self.waiter = ReadyWaiter(store: store, clock: configuration.clock)
         self.logReads = LogReadLimiter(limit: configuration.logLimits.concurrentReadsPerProduct)
         self.watches = WatchHub(store: store, configuration: configuration, logger: logger)

@@ -8,13 +8,13 @@ import ServiceLifecycle
 /// per interval (and once more on shutdown). Activity may lag by one interval; the idle sleeper
 /// thinks in minutes, so that is fine.
 public actor ActivityRecorder: Service {
-    let store: any Store
+    let store: any DesiredStateWriter
     let interval: Duration
     let clock: any Clock<Duration>
     let logger: Logger
     private var pending: [UUID: Date] = [:]
 
-    init(store: any Store, interval: Duration, clock: any Clock<Duration>, logger: Logger) {
+    init(store: any DesiredStateWriter, interval: Duration, clock: any Clock<Duration>, logger: Logger) {
         self.store = store
         self.interval = interval
         self.clock = clock

@@ -16,7 +16,10 @@ import ServiceLifecycle
 /// `ActivityRecorder` itself (it is in `services`), plus anything passed in `services`.
 ///
 /// - Parameters:
-///   - store: where desired state lives; the API writes only desired state and audit rows.
+///   - store: where desired state lives; the API writes only desired state and audit rows
+///     (`APIStore`: it is not handed status writes or leases).
+///   - storeHealth: how to tell the store answers (the composition root builds it for
+///     Postgres); nil: always up.
 ///   - configuration: keys, timeouts, clock.
 ///   - registry: the Prometheus registry shared with the controller; `GET /metrics` without a
 ///     platform key serves it.
@@ -26,15 +29,16 @@ import ServiceLifecycle
 ///     (a watch) is a request in flight and stays open.
 ///   - services: more services the application should run with the server.
 public func buildApplication(
-    store: any Store,
+    store: any APIStore,
     configuration: APIConfiguration,
+    storeHealth: StoreHealthCheck? = nil,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     server: ApplicationConfiguration = ApplicationConfiguration(address: .hostname("0.0.0.0", port: 8000), serverName: "bap-engine"),
     idleTimeout: Duration? = nil,
     services: [any Service] = [],
     logger: Logger = Logger(label: "bap-engine.api")
 ) -> some ApplicationProtocol {
-    let env = APIEnvironment(store: store, configuration: configuration, logger: logger, metrics: APIMetrics(registry: registry))
+    let env = APIEnvironment(store: store, configuration: configuration, healthCheck: storeHealth, logger: logger, metrics: APIMetrics(registry: registry))
     env.metrics.registerKnownSeries()
     let routes = buildRoutes(env: env)
     return Application(
@@ -68,10 +72,10 @@ extension APIEnvironment {
     /// For tests and the composition root: an environment whose routes can be built with
     /// `buildRoutes(env:)` (and whose `activity` must then be run by the caller).
     public static func make(
-        store: any Store, configuration: APIConfiguration,
+        store: any APIStore, configuration: APIConfiguration, storeHealth: StoreHealthCheck? = nil,
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger = Logger(label: "bap-engine.api")
     ) -> APIEnvironment {
-        APIEnvironment(store: store, configuration: configuration, logger: logger, metrics: APIMetrics(registry: registry))
+        APIEnvironment(store: store, configuration: configuration, healthCheck: storeHealth, logger: logger, metrics: APIMetrics(registry: registry))
     }
 
     /// The activity flusher, a `Service` to run next to the application.

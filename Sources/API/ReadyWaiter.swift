@@ -6,7 +6,7 @@ import Foundation
 /// moves (level-triggered), so any number of callers can wait on the same engine and all see
 /// the same status.
 struct ReadyWaiter: Sendable {
-    let store: any Store
+    let store: any DesiredStateReader & ChangeFeed
     let clock: any Clock<Duration>
     /// Upper bound of one `waitForChange` call, so a lost wake-up costs at most this long.
     var pollCeiling: Duration = .milliseconds(500)
@@ -41,7 +41,7 @@ struct ReadyWaiter: Sendable {
     }
 
     private static func waitLoop<C: Clock<Duration>>(
-        store: any Store, pollCeiling: Duration, engineID: UUID, generation: Int64, timeout: Duration, target: Target, clock: C
+        store: any DesiredStateReader & ChangeFeed, pollCeiling: Duration, engineID: UUID, generation: Int64, timeout: Duration, target: Target, clock: C
     ) async throws -> Outcome {
         let deadline = clock.now.advanced(by: timeout)
         while true {

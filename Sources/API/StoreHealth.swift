@@ -5,30 +5,43 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+/// How to tell that the store answers, wired by the composition root (the API does not know
+/// which backend it has). `ping` is raced against the deadline; `onUnreachable` runs after each
+/// check that did not answer in time (Postgres shortens its connection wait from then on).
+public struct StoreHealthCheck: Sendable {
+    public var ping: @Sendable () async throws -> Void
+    public var onUnreachable: @Sendable () -> Void
+
+    public init(ping: @escaping @Sendable () async throws -> Void, onUnreachable: @escaping @Sendable () -> Void = {}) {
+        self.ping = ping
+        self.onUnreachable = onUnreachable
+    }
+}
+
 /// Whether the store answers, checked every `interval` with a short deadline. While it does
 /// not, `StoreAvailabilityMiddleware` answers 503 `STORE_UNAVAILABLE` at once instead of
 /// letting requests queue for a connection: PostgresNIO waits up to a minute for a connection
 /// to a database that is down, and an API that hangs is worse than one that says "retry".
 public final class StoreHealth: Service, Sendable {
-    let store: any Store
+    let healthCheck: StoreHealthCheck?
     let interval: Duration
     let deadline: Duration
     let logger: Logger
     /// Consecutive failed checks before the store counts as down (one slow answer under load
     /// is not an outage).
     let threshold: Int
-    let enabled: Bool
+    var enabled: Bool { healthCheck != nil }
     private let up = Mutex(true)
 
-    /// - Parameter enabled: checks only stores that can hang (Postgres); the embedded SQLite
-    ///   store answers or fails in process, and its single connection may queue a ping behind
-    ///   busy transactions, which must not read as an outage.
-    public init(store: any Store, interval: Duration = .seconds(1), deadline: Duration = .seconds(2), threshold: Int = 2, enabled: Bool? = nil, logger: Logger) {
-        self.store = store
+    /// - Parameter check: nil for stores that cannot hang (the embedded SQLite store answers
+    ///   or fails in process, and its single connection may queue a ping behind busy
+    ///   transactions, which must not read as an outage): the store is then always up. The
+    ///   composition root passes one for Postgres.
+    public init(check: StoreHealthCheck?, interval: Duration = .seconds(1), deadline: Duration = .seconds(2), threshold: Int = 2, logger: Logger) {
+        self.healthCheck = check
         self.interval = interval
         self.deadline = deadline
         self.threshold = threshold
-        self.enabled = enabled ?? (store is PostgresStore)
         self.logger = logger
     }
 
@@ -37,14 +50,14 @@ public final class StoreHealth: Service, Sendable {
 
     public func run() async throws {
         // Returning early would end the service group (and the server with it): wait instead.
-        guard enabled else { return try await gracefulShutdown() }
+        guard let healthCheck else { return try await gracefulShutdown() }
         var failures = 0
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             let answered = await check()
             failures = answered ? 0 : failures + 1
             // Calls already waiting for a connection are bounded by the store's busy deadline;
             // from now on they get the short one.
-            if !answered { (store as? PostgresStore)?.noteUnreachable() }
+            if !answered { healthCheck.onUnreachable() }
             let ok = failures < threshold
             let was = up.withLock { value in
                 defer { value = ok }
@@ -55,11 +68,12 @@ public final class StoreHealth: Service, Sendable {
         }
     }
 
-    /// One `currentRevision()` raced against the deadline.
+    /// One ping raced against the deadline (true without a check: nothing to ask).
     func check() async -> Bool {
-        let store = self.store, deadline = self.deadline
+        guard let ping = healthCheck?.ping else { return true }
+        let deadline = self.deadline
         return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await store.currentRevision()) != nil }
+            group.addTask { (try? await ping()) != nil }
             group.addTask {
                 try? await Task.sleep(for: deadline)
                 return false

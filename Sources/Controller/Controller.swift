@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// changes and its own timers, drained by `workers` reconcilers. Losing the lease cancels the
 /// term at once; graceful shutdown releases the lease so another replica takes over.
 public struct Controller: Service {
-    let store: any Store
+    let store: any ControllerStore
     let driver: any EngineDriver
     let builder: RuntimeSpecBuilder
     let configuration: ControllerConfiguration
@@ -21,7 +21,7 @@ public struct Controller: Service {
     let retention: RetentionSweeper?
 
     public init(
-        store: any Store, driver: any EngineDriver, builder: RuntimeSpecBuilder, configuration: ControllerConfiguration,
+        store: any ControllerStore, driver: any EngineDriver, builder: RuntimeSpecBuilder, configuration: ControllerConfiguration,
         probe: @escaping @Sendable (String) async -> ProbeOutcome, metrics: ControllerMetrics = ControllerMetrics(),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.controller"),
         retention: RetentionSweeper? = nil

@@ -6,7 +6,7 @@ import Logging
 /// Everything that puts engine ids into the queue, apart from health changes and the queue's
 /// own timers. Each trigger only says *which* engine to look at.
 struct Triggers: Sendable {
-    let store: any Store
+    let store: any DesiredStateReader & ChangeFeed
     let driver: any EngineDriver
     let queue: WorkQueue<UUID, ContinuousClock>
     let prober: HealthProber

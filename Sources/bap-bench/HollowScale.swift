@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import PostgresBackend
 
 /// Issue #7 §2: the controller in-process on the Hollow driver against Postgres. Measures
 /// converge from empty, a full resync, reconciles/s, status-write latency, RSS, idle CPU and

@@ -46,7 +46,6 @@ final class TimingStore: Store {
     func markForDeletion(engineID: UUID, now: Date) async throws -> EngineRecord { try await inner.markForDeletion(engineID: engineID, now: now) }
     func deleteEngine(engineID: UUID) async throws { try await inner.deleteEngine(engineID: engineID) }
     func listEngines(_ query: EngineQuery) async throws -> EnginePage { try await inner.listEngines(query) }
-    func allEngineIDs() async throws -> [UUID] { try await inner.allEngineIDs() }
     func phaseCounts(productID: UUID?) async throws -> [EnginePhase: Int] { try await inner.phaseCounts(productID: productID) }
     func recordActivity(_ activity: [UUID: Date]) async throws { try await inner.recordActivity(activity) }
     func apply(_ batch: ApplyBatch, dryRun: Bool, keyVersion: Int, now: Date) async throws -> [ApplyOutcome] {

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import HummingbirdTesting
 import Prometheus
+import SQLiteBackend
 import Synchronization
 
 /// A wall clock tests set and move by hand.

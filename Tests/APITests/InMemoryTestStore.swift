@@ -108,7 +108,6 @@ actor InMemoryTestStore: Store {
             .sorted { ($0.createdAt, $0.userID) < ($1.createdAt, $1.userID) }
         return EnginePage(engines: Array(all.dropFirst(query.offset).prefix(query.limit)), total: all.count)
     }
-    func allEngineIDs() async throws -> [UUID] { Array(engines.keys) }
     func phaseCounts(productID: UUID?) async throws -> [EnginePhase: Int] {
         var counts: [EnginePhase: Int] = [:]
         for engine in engines.values where productID == nil || engine.productID == productID {

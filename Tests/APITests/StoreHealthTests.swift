@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PostgresBackend
 import TestSupport
 import Testing
 
@@ -15,10 +16,15 @@ struct StoreHealthTests {
         try PostgresStore(url: "postgres://postgres@127.0.0.1:1/nothing", maxConnections: 2, logger: Logger(label: "api-tests.down"))
     }
 
+    /// What the composition root wires for Postgres (`Orchestrator.makeStore`).
+    static func healthCheck(_ store: PostgresStore) -> StoreHealthCheck {
+        StoreHealthCheck(ping: { _ = try await store.currentRevision() }, onUnreachable: { store.noteUnreachable() })
+    }
+
     @Test("a store that does not answer is reported down within the check deadline")
     func checkTimesOut() async throws {
-        let health = StoreHealth(store: try Self.unreachableStore(), deadline: .milliseconds(300), logger: Logger(label: "api-tests"))
-        #expect(health.enabled, "a Postgres store is checked")
+        let health = StoreHealth(check: Self.healthCheck(try Self.unreachableStore()), deadline: .milliseconds(300), logger: Logger(label: "api-tests"))
+        #expect(health.enabled, "a store with a check is checked")
         let started = ContinuousClock.now
         #expect(await health.check() == false)
         #expect(started.duration(to: .now) < .seconds(10))
@@ -27,7 +33,7 @@ struct StoreHealthTests {
     @Test("while the store is down every request but /health gets 503 STORE_UNAVAILABLE at once")
     func requestsFailFast() async throws {
         let store = try Self.unreachableStore()
-        let env = APIEnvironment.make(store: store, configuration: Harness().configuration)
+        let env = APIEnvironment.make(store: store, configuration: Harness().configuration, storeHealth: Self.healthCheck(store))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await env.storeHealth.run() }
             defer { group.cancelAll() }
@@ -47,7 +53,7 @@ struct StoreHealthTests {
     @Test("while the store is down /metrics still serves Prometheus text, with bap_store_up 0 (the store-down alert's input)")
     func metricsReportStoreDown() async throws {
         let store = try Self.unreachableStore()
-        let env = APIEnvironment.make(store: store, configuration: Harness().configuration)
+        let env = APIEnvironment.make(store: store, configuration: Harness().configuration, storeHealth: Self.healthCheck(store))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await env.storeHealth.run() }
             defer { group.cancelAll() }

@@ -1,6 +1,8 @@
 @testable import DesiredState
 import Foundation
+@testable import PostgresBackend
 import PostgresNIO
+@testable import SQLiteBackend
 import SQLiteNIO
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 @testable import DesiredState
+@testable import PostgresBackend
 import Foundation
 import PostgresNIO
 import Testing

@@ -1,7 +1,9 @@
 import DesiredState
 import Foundation
 import Logging
+import PostgresBackend
 import PostgresNIO
+import SQLiteBackend
 import Testing
 import TestSupport
 

@@ -133,7 +133,7 @@ struct StoreConformance {
             for engine in page.engines { try await store.deleteEngine(engineID: engine.id) }
             try await store.deleteEngine(engineID: old.id)
             #expect(try await store.finalizeProductDeletions() == [demo.id])
-            #expect(try await store.allEngineIDs().isEmpty)
+            #expect(try await store.engineSummaries().isEmpty)
             _ = try await Self.product(store)
         }
     }
@@ -159,7 +159,7 @@ struct StoreConformance {
             #expect(try await store.listEngines(EngineQuery()).total == 26)
             #expect(try await store.phaseCounts(productID: demo.id) == [.running: 4, .provisioning: 21])
             #expect(try await store.phaseCounts(productID: nil) == [.running: 4, .provisioning: 22])
-            #expect(try await store.allEngineIDs().count == 26)
+            #expect(try await store.engineSummaries().count == 26)
 
             let revision = try await store.currentRevision()
             try await store.recordActivity([ids[0]: Self.t0.addingTimeInterval(60), ids[1]: Self.t0])

@@ -3,6 +3,7 @@ import DesiredState
 import Foundation
 import Logging
 import NIOCore
+import PostgresBackend
 import PostgresNIO
 import TestSupport
 

@@ -1,7 +1,9 @@
 import DesiredState
 import Foundation
 import Logging
+import PostgresBackend
 import PostgresNIO
+import SQLiteBackend
 
 /// Which `Store` implementation a conformance test runs against.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {

@@ -22,7 +22,7 @@ public final class WatchHub: Service, Sendable {
         var perProduct: [UUID: Int] = [:]
     }
 
-    let store: any Store
+    let store: any DesiredStateReader & ChangeFeed
     let configuration: APIConfiguration
     let logger: Logger
     private let state = Mutex(State())
@@ -30,7 +30,7 @@ public final class WatchHub: Service, Sendable {
     private let slugs = Mutex<[UUID: String]>([:])
     static let batch = 500
 
-    init(store: any Store, configuration: APIConfiguration, logger: Logger) {
+    init(store: any DesiredStateReader & ChangeFeed, configuration: APIConfiguration, logger: Logger) {
         self.store = store
         self.configuration = configuration
         self.logger = logger

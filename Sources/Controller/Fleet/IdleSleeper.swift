@@ -7,13 +7,13 @@ import Logging
 /// pages, so ten thousand idle users fall asleep in one sweep, not one every few minutes;
 /// writes are capped at `writesPerSecond` so a sweep cannot starve the API of the store.
 public struct IdleSleeper: Sendable {
-    let store: any Store
+    let store: any DesiredStateReader & DesiredStateWriter & AuditLog
     let interval: Duration
     let writesPerSecond: Int
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: any Store, interval: Duration, writesPerSecond: Int = 2000, now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.idle")) {
+    public init(store: any DesiredStateReader & DesiredStateWriter & AuditLog, interval: Duration, writesPerSecond: Int = 2000, now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.idle")) {
         self.store = store
         self.interval = interval
         self.writesPerSecond = writesPerSecond

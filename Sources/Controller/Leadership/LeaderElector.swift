@@ -14,7 +14,7 @@ import Logging
 /// acting at once (it cancels the controller's work), so two replicas never act together for
 /// longer than the time a renewal may take.
 public struct LeaderElector: Sendable {
-    let store: any Store
+    let store: any Leases
     let name: String
     public let holder: String
     let ttl: Duration
@@ -24,7 +24,7 @@ public struct LeaderElector: Sendable {
     let logger: Logger
 
     public init(
-        store: any Store, name: String = "controller", holder: String, ttl: Duration = .seconds(15),
+        store: any Leases, name: String = "controller", holder: String, ttl: Duration = .seconds(15),
         renewEvery: Duration = .seconds(10), retryEvery: Duration = .seconds(2),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.leader")
     ) {

@@ -5,10 +5,10 @@ import Foundation
 /// reconcile hot path costs one store read (the engine), not two.
 public actor ProductCache {
     private var entries: [UUID: (product: Product?, at: ContinuousClock.Instant)] = [:]
-    private let store: any Store
+    private let store: any DesiredStateReader
     private let ttl: Duration
 
-    public init(store: any Store, ttl: Duration = .seconds(2)) {
+    public init(store: any DesiredStateReader, ttl: Duration = .seconds(2)) {
         self.store = store
         self.ttl = ttl
     }

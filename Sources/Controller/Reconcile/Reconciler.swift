@@ -16,7 +16,7 @@ import Logging
 /// It decides nothing itself and keeps no state between calls: a crash at any point is
 /// repaired by the next reconcile of the same key.
 public struct Reconciler: Sendable {
-    let store: any Store
+    let store: any DesiredStateReader & StatusWriter & DeletionFinalizer & AuditLog
     let driver: any EngineDriver
     let prober: HealthProber
     let products: ProductCache
@@ -28,7 +28,7 @@ public struct Reconciler: Sendable {
     let statuses: StatusBatcher
 
     public init(
-        store: any Store, driver: any EngineDriver, prober: HealthProber, products: ProductCache,
+        store: any DesiredStateReader & StatusWriter & DeletionFinalizer & AuditLog, driver: any EngineDriver, prober: HealthProber, products: ProductCache,
         builder: RuntimeSpecBuilder, settings: PlannerSettings, metrics: ControllerMetrics = ControllerMetrics(),
         now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "bap.reconciler")
     ) {

@@ -10,14 +10,14 @@ import Foundation
 /// A write returns only once its transaction committed (or throws its error), so a reconcile
 /// still finishes with its status stored, as before.
 actor StatusBatcher {
-    private let store: any Store
+    private let store: any StatusWriter
     private let maxBatch: Int
     private var pending: [(write: StatusWrite, done: CheckedContinuation<Void, any Error>)] = []
     private var flushing = false
     /// Transactions issued so far (≤ writes; the difference is what batching saved).
     private(set) var transactions = 0
 
-    init(store: any Store, maxBatch: Int = 256) {
+    init(store: any StatusWriter, maxBatch: Int = 256) {
         self.store = store
         self.maxBatch = max(1, maxBatch)
     }

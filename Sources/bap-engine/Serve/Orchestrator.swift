@@ -8,7 +8,9 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import Metrics
+import PostgresBackend
 import Prometheus
+import SQLiteBackend
 import ServiceLifecycle
 
 /// The one composition root: concrete store, driver, controller and API meet here and
@@ -31,7 +33,7 @@ struct Orchestrator {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         ControllerMetrics().registerKnownSeries()  // every series deploy/ reads exists from the start
 
-        let store = try await makeStore()
+        let (store, storeHealth) = try await makeStore()
         let driver = try makeDriver()
         let probeClient = HTTPHealthProbe.makeClient(timeout: .seconds(c.healthTimeout))
         let probe = HTTPHealthProbe(client: probeClient, timeout: .seconds(c.healthTimeout))
@@ -55,7 +57,7 @@ struct Orchestrator {
         api.maxWatches = c.maxWatches
         api.quota = EngineQuota(defaultMaxEngines: c.defaultMaxEngines, defaultRateLimitRPM: c.defaultRateLimitRPM, maxEngines: c.maxEngines)
         let app = buildApplication(
-            store: store, configuration: api, registry: registry,
+            store: store, configuration: api, storeHealth: storeHealth, registry: registry,
             server: ApplicationConfiguration(
                 address: .hostname(c.host, port: c.port), serverName: "bap-engine",
                 availableConnectionsDelegate: MaximumAvailableConnections(c.maxConnections, logger: logger)
@@ -75,12 +77,17 @@ struct Orchestrator {
         try? await probeClient.shutdown()
     }
 
-    func makeStore() async throws -> any Store & StoreRetention {
+    /// The store, and how the API checks that it answers: Postgres can hang (PostgresNIO waits
+    /// up to a minute for a connection to a database that is down), so it is pinged and told
+    /// when it did not answer; the embedded SQLite store answers or fails in process (nil).
+    func makeStore() async throws -> (any Store & StoreRetention, StoreHealthCheck?) {
         if let url = configuration.databaseURL {
-            return try PostgresStore(url: url, maxConnections: 40, logger: Logger(label: "bap-engine.store"))
+            let postgres = try PostgresStore(url: url, maxConnections: 40, logger: Logger(label: "bap-engine.store"))
+            let health = StoreHealthCheck(ping: { _ = try await postgres.currentRevision() }, onUnreachable: { postgres.noteUnreachable() })
+            return (postgres, health)
         }
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try await SQLiteStore.open(path: configuration.dataDirectory + "/bap.sqlite", logger: Logger(label: "bap-engine.store"))
+        return (try await SQLiteStore.open(path: configuration.dataDirectory + "/bap.sqlite", logger: Logger(label: "bap-engine.store")), nil)
     }
 
     func makeDriver() throws -> any EngineDriver {
