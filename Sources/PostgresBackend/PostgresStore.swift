@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// `run()` must be running for any query to complete: it runs the pool and one long-lived
 /// `LISTEN` connection that wakes `waitForChange` callers (with a 1 s poll as the fallback).
-public final class PostgresStore: Store, Sendable {
+public final class PostgresStore: Store, TransactionalStore, Sendable {
     let client: PostgresClient
     let logger: Logger
     let broadcaster = RevisionBroadcaster()
@@ -108,6 +108,10 @@ public final class PostgresStore: Store, Sendable {
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    public func withStoreTransaction<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction { tx in try await body(tx) }
     }
 
     /// Runs one statement outside a transaction and collects its rows.
