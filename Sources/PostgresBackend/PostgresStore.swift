@@ -12,10 +12,10 @@ import Synchronization
 ///
 /// `run()` must be running for any query to complete: it runs the pool and one long-lived
 /// `LISTEN` connection that wakes `waitForChange` callers (with a 1 s poll as the fallback).
-public final class PostgresStore: Store, TransactionalStore, Sendable {
+public final class PostgresStore: Store, TransactionalStore, ChangeLogBackend, Sendable {
     let client: PostgresClient
     let logger: Logger
-    let broadcaster = RevisionBroadcaster()
+    public let broadcaster = RevisionBroadcaster()
     /// How long a call waits for a pooled connection before it answers `.unavailable`, while
     /// Postgres is known to be unreachable (a call failed at the connection level since the last
     /// success). The pool keeps every waiter until it can connect again (its own breaker trips
