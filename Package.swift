@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "TestSupport", "WireModel",
+                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "StoreSupport", "TestSupport", "WireModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

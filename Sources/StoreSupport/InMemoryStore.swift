@@ -11,8 +11,12 @@ public final class InMemoryStore: Store, TransactionalStore, ChangeLogBackend, S
     let state = Mutex(InMemoryState())
     let lock = AsyncLock()
     public let broadcaster = RevisionBroadcaster()
+    private let activityCalls = Mutex(0)
 
     public init() {}
+
+    /// How many times `recordActivity` wrote (tests check that admits are coalesced).
+    public var activityWrites: Int { activityCalls.withLock { $0 } }
 
     /// Nothing runs in the background; returns at graceful shutdown.
     public func run() async throws { try? await gracefulShutdown() }
@@ -103,6 +107,7 @@ public final class InMemoryStore: Store, TransactionalStore, ChangeLogBackend, S
     /// Never moves an activity time backwards; no revision (activity is not a change).
     public func recordActivity(_ activity: [UUID: Date]) async throws {
         guard !activity.isEmpty else { return }
+        activityCalls.withLock { $0 += 1 }
         try await write { state in
             for index in state.engines.indices {
                 guard let time = activity[state.engines[index].id] else { continue }
