@@ -41,9 +41,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // What both store backends share (the transaction protocol and the logic over it);
-        // `package` access, so nothing but the backends sees it.
-        .target(name: "StoreSupport", dependencies: ["DesiredState"]),
+        // What the store backends share: the transaction protocol, the operations written once
+        // over it (`TransactionalStore`), and the in-memory store. `API` does not depend on it.
+        .target(
+            name: "StoreSupport",
+            dependencies: ["DesiredState", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         .target(
             name: "PostgresBackend",
             dependencies: [
@@ -153,6 +156,7 @@ let package = Package(
                 "Drivers",
                 "PostgresBackend",
                 "SQLiteBackend",
+                "StoreSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -184,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "TestSupport", "WireModel",
+                "API", "DesiredState", "PostgresBackend", "SQLiteBackend", "StoreSupport", "TestSupport", "WireModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

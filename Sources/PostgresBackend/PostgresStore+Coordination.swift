@@ -8,23 +8,13 @@ extension PostgresStore {
         try await rows("SELECT value FROM revision_counter WHERE id = 1").first?.decode(Int64.self) ?? 0
     }
 
-    public func changes(since revision: Int64, limit: Int) async throws -> [Change] {
-        let changes = try await rows("""
+    public func changeRows(since revision: Int64, limit: Int) async throws -> [Change] {
+        try await rows("""
             SELECT revision, engine_id, product_id, user_id, kind FROM changes
-            WHERE revision > \(revision) ORDER BY revision LIMIT \(max(0, limit))
+            WHERE revision > \(revision) ORDER BY revision LIMIT \(limit)
             """).map { row in
             let (revision, engineID, productID, userID, kind) = try row.decode((Int64, UUID, UUID, String, String).self)
             return Change(revision: revision, engineID: engineID, productID: productID, userID: userID, kind: ChangeKind(rawValue: kind) ?? .spec)
-        }
-        try await ChangeLogWindow.check(since: revision, first: changes.first?.revision) { try await self.compactedThrough() }
-        return changes
-    }
-
-    /// Wakes on the LISTEN loop's NOTIFY; re-reads the counter at least once a second in case
-    /// a notification was lost (LISTEN connection down).
-    public func waitForChange(after revision: Int64, timeout: Duration) async throws -> Int64 {
-        try await StoreWaiting.waitForChange(after: revision, timeout: timeout, broadcaster: broadcaster, poll: .seconds(1)) {
-            try await self.currentRevision()
         }
     }
 

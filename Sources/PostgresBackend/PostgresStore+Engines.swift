@@ -4,13 +4,6 @@ import PostgresNIO
 import StoreSupport
 
 extension PostgresStore {
-    public func createEngine(_ engine: NewEngine, maxEngines: Int?, now: Date) async throws -> EngineRecord {
-        try await transaction { tx in
-            try await StoreLogic.createEngine(tx, engine, maxEngines: maxEngines, now: now)
-            return try await tx.engine(id: engine.id, lock: false).orThrow(.engineNotFound)
-        }
-    }
-
     public func engine(id: UUID) async throws -> EngineRecord? {
         try await rows("SELECT \(unescaped: PostgresRows.engineColumns) FROM engines WHERE id = \(id)").first.map(PostgresRows.engine)
     }
@@ -21,24 +14,6 @@ extension PostgresStore {
             SELECT \(unescaped: PostgresRows.engineColumns) FROM engines WHERE product_id = \(productID) AND user_id = \(userID)
             ORDER BY (deletion_requested_at IS NULL) DESC, seq DESC LIMIT 1
             """).first.map(PostgresRows.engine)
-    }
-
-    public func updateSpec(engineID: UUID, spec: EngineSpec, expectedGeneration: Int64?, now: Date) async throws -> EngineRecord {
-        try await transaction { tx in
-            try await StoreLogic.updateSpec(tx, engineID: engineID, spec: spec, expectedGeneration: expectedGeneration, now: now)
-            return try await tx.engine(id: engineID, lock: false).orThrow(.engineNotFound)
-        }
-    }
-
-    public func markForDeletion(engineID: UUID, now: Date) async throws -> EngineRecord {
-        try await transaction { tx in
-            try await StoreLogic.markForDeletion(tx, engineID: engineID, now: now)
-            return try await tx.engine(id: engineID, lock: false).orThrow(.engineNotFound)
-        }
-    }
-
-    public func deleteEngine(engineID: UUID) async throws {
-        try await transaction { tx in try await StoreLogic.deleteEngine(tx, engineID: engineID) }
     }
 
     public func listEngines(_ query: EngineQuery) async throws -> EnginePage {
@@ -102,30 +77,5 @@ extension PostgresStore {
             UPDATE engines SET last_activity_at = GREATEST(COALESCE(engines.last_activity_at, 0), v.t)
             FROM unnest(\(ids)::uuid[], \(times)::float8[]) AS v(id, t) WHERE engines.id = v.id
             """)
-    }
-
-    public func apply(_ batch: ApplyBatch, dryRun: Bool, keyVersion: Int, now: Date) async throws -> [ApplyOutcome] {
-        do {
-            return try await transaction { tx in
-                let outcomes = try await StoreLogic.apply(tx, batch, keyVersion: keyVersion, now: now)
-                if dryRun { throw DryRunRollback(outcomes: outcomes) }
-                return outcomes
-            }
-        } catch let rollback as DryRunRollback {
-            return rollback.outcomes
-        }
-    }
-
-    public func writeStatuses(_ writes: [StatusWrite]) async throws {
-        guard !writes.isEmpty else { return }
-        try await transaction { tx in try await StoreLogic.writeStatuses(tx, writes) }
-    }
-
-    @discardableResult
-    public func writeStatus(engineID: UUID, status: EngineStatus) async throws -> EngineRecord? {
-        try await transaction { tx in
-            guard try await StoreLogic.writeStatus(tx, engineID: engineID, status: status) else { return nil }
-            return try await tx.engine(id: engineID, lock: false)
-        }
     }
 }

@@ -4,13 +4,6 @@ import PostgresNIO
 import StoreSupport
 
 extension PostgresStore {
-    /// Validates, then inserts. `.productSlugExists` when a live product has the slug.
-    public func createProduct(_ product: Product) async throws -> Product {
-        try StoreLogic.validate(product)
-        try await transaction { tx in try await tx.insertProduct(product) }
-        return product
-    }
-
     /// Deleted products are not found (by id, slug or key).
     public func product(id: UUID) async throws -> Product? {
         try await rows("SELECT \(unescaped: PostgresRows.productColumns) FROM products WHERE id = \(id) AND deleted_at IS NULL")
@@ -33,31 +26,6 @@ extension PostgresStore {
         try await rows("""
             SELECT \(unescaped: PostgresRows.productColumns) FROM products WHERE deleted_at IS NULL ORDER BY created_at, slug
             """).map(PostgresRows.product)
-    }
-
-    public func updatePolicy(productID: UUID, policy: Policy) async throws -> Product {
-        try await transaction { tx in
-            var product = try await tx.requireLiveProduct(id: productID, lock: true)
-            product.policy = policy
-            product.generation += 1
-            try StoreLogic.validate(product)
-            try await tx.updateProduct(product)
-            return product
-        }
-    }
-
-    public func rotatePlatformKey(productID: UUID, newHash: String) async throws -> Product {
-        try await transaction { tx in
-            var product = try await tx.requireLiveProduct(id: productID, lock: true)
-            product.apiKeyHash = newHash
-            product.generation += 1
-            try await tx.updateProduct(product)
-            return product
-        }
-    }
-
-    public func deleteProduct(id: UUID, now: Date) async throws -> Int {
-        try await transaction { tx in try await StoreLogic.deleteProduct(tx, id: id, now: now) }
     }
 
     public func finalizeProductDeletions() async throws -> [UUID] {

@@ -12,10 +12,10 @@ import Synchronization
 ///
 /// `run()` must be running for any query to complete: it runs the pool and one long-lived
 /// `LISTEN` connection that wakes `waitForChange` callers (with a 1 s poll as the fallback).
-public final class PostgresStore: Store, Sendable {
+public final class PostgresStore: Store, TransactionalStore, ChangeLogBackend, Sendable {
     let client: PostgresClient
     let logger: Logger
-    let broadcaster = RevisionBroadcaster()
+    public let broadcaster = RevisionBroadcaster()
     /// How long a call waits for a pooled connection before it answers `.unavailable`, while
     /// Postgres is known to be unreachable (a call failed at the connection level since the last
     /// success). The pool keeps every waiter until it can connect again (its own breaker trips
@@ -108,6 +108,10 @@ public final class PostgresStore: Store, Sendable {
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    public func withStoreTransaction<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction { tx in try await body(tx) }
     }
 
     /// Runs one statement outside a transaction and collects its rows.

@@ -8,20 +8,10 @@ extension SQLiteStore {
         try await rows("SELECT value FROM revision_counter WHERE id = 1").first?.int64("value") ?? 0
     }
 
-    public func changes(since revision: Int64, limit: Int) async throws -> [Change] {
-        let changes = try await rows("SELECT * FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2", [.int64(revision), .int(max(0, limit))])
-            .map { row in
-                Change(revision: try row.int64("revision"), engineID: try row.uuid("engine_id"), productID: try row.uuid("product_id"),
-                       userID: try row.string("user_id"), kind: ChangeKind(rawValue: try row.string("kind")) ?? .spec)
-            }
-        try await ChangeLogWindow.check(since: revision, first: changes.first?.revision) { try await self.compactedThrough() }
-        return changes
-    }
-
-    /// Woken in process by each commit; the counter re-read each second is only a safety net.
-    public func waitForChange(after revision: Int64, timeout: Duration) async throws -> Int64 {
-        try await StoreWaiting.waitForChange(after: revision, timeout: timeout, broadcaster: broadcaster, poll: .seconds(1)) {
-            try await self.currentRevision()
+    public func changeRows(since revision: Int64, limit: Int) async throws -> [Change] {
+        try await rows("SELECT * FROM changes WHERE revision > ?1 ORDER BY revision LIMIT ?2", [.int64(revision), .int(limit)]).map { row in
+            Change(revision: try row.int64("revision"), engineID: try row.uuid("engine_id"), productID: try row.uuid("product_id"),
+                   userID: try row.string("user_id"), kind: ChangeKind(rawValue: try row.string("kind")) ?? .spec)
         }
     }
 

@@ -9,11 +9,11 @@ import StoreSupport
 /// Transactions are serialized on the connection by an async FIFO lock, so every guarantee of
 /// `PostgresStore` (quota, gap-free revisions, exact token buckets) holds trivially in process.
 /// `waitForChange` is woken in process after each commit.
-public final class SQLiteStore: Store, Sendable {
+public final class SQLiteStore: Store, TransactionalStore, ChangeLogBackend, Sendable {
     let connection: SQLiteConnection
     let logger: Logger
     let lock = AsyncLock()
-    let broadcaster = RevisionBroadcaster()
+    public let broadcaster = RevisionBroadcaster()
 
     init(connection: SQLiteConnection, logger: Logger) {
         self.connection = connection
@@ -72,6 +72,10 @@ public final class SQLiteStore: Store, Sendable {
                 throw Self.storeError(error)
             }
         }
+    }
+
+    public func withStoreTransaction<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await transaction { tx in try await body(tx) }
     }
 
     /// One statement under the connection lock (no explicit transaction).

@@ -4,7 +4,7 @@ import Synchronization
 /// Fans the latest known revision out to every `waitForChange` caller of one store. The store
 /// publishes after each commit (SQLite) or on each NOTIFY (Postgres); waiters resume as soon as
 /// the revision passes theirs, or with nil when cancelled.
-package final class RevisionBroadcaster: Sendable {
+public final class RevisionBroadcaster: Sendable {
     private struct Waiter {
         var after: Int64
         var continuation: CheckedContinuation<Int64?, Never>

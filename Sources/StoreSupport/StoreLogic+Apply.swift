@@ -29,31 +29,18 @@ extension StoreLogic {
             let owner = try await product(upsert.productSlug)
             listed[upsert.productSlug, default: []].insert(upsert.userID)
             let name = "\(upsert.productSlug)/\(upsert.userID)"
-            if var engine = try await tx.liveEngine(productID: owner.id, userID: upsert.userID, lock: true) {
+            if let engine = try await tx.liveEngine(productID: owner.id, userID: upsert.userID, lock: true) {
                 guard engine.spec != upsert.spec else {
                     outcomes.append(ApplyOutcome(kind: .engine, name: name, result: .unchanged))
                     continue
                 }
                 try validate(upsert.userID, upsert.spec)
-                do { try engine.spec.validateSuccessor(upsert.spec) } catch { throw StoreError(.invalid(error), detail: "engine '\(name)'") }
-                engine.spec = upsert.spec
-                engine.generation += 1
-                engine.specChangedAt = now
-                try await tx.updateEngineSpec(engine)
-                changes.append(change(engine, .spec))
+                changes.append(try await replaceSpec(tx, engine, upsert.spec, now: now, detail: "engine '\(name)'"))
                 outcomes.append(ApplyOutcome(kind: .engine, name: name, result: .configured))
             } else {
                 try validate(upsert.userID, upsert.spec)
-                if let limit = owner.policy.maxEngines, try await tx.countLiveEngines(productID: owner.id) >= limit {
-                    throw StoreError(.quotaExceeded(limit: limit), detail: "product '\(owner.slug)'")
-                }
-                let engine = EngineRecord(
-                    id: UUID(), productID: owner.id, userID: upsert.userID, spec: upsert.spec, generation: 1,
-                    keyVersion: keyVersion, deletionRequestedAt: nil, createdAt: now, specChangedAt: now,
-                    lastActivityAt: nil, status: EngineStatus(), revision: 0
-                )
-                try await tx.insertEngine(engine)
-                changes.append(change(engine, .created))
+                let engine = newEngine(id: UUID(), productID: owner.id, userID: upsert.userID, spec: upsert.spec, keyVersion: keyVersion, now: now)
+                changes.append(try await insertUnderQuota(tx, engine, maxEngines: owner.policy.maxEngines, detail: "product '\(owner.slug)'"))
                 outcomes.append(ApplyOutcome(kind: .engine, name: name, result: .created))
             }
         }

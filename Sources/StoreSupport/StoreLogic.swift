@@ -12,36 +12,57 @@ package enum StoreLogic {
         if try await tx.liveEngine(productID: new.productID, userID: new.userID, lock: false) != nil {
             throw StoreError(.engineAlreadyExists)
         }
-        if let maxEngines, try await tx.countLiveEngines(productID: new.productID) >= maxEngines {
-            throw StoreError(.quotaExceeded(limit: maxEngines))
+        let record = newEngine(id: new.id, productID: new.productID, userID: new.userID, spec: new.spec, keyVersion: new.keyVersion, now: now)
+        try await tx.record([try await insertUnderQuota(tx, record, maxEngines: maxEngines)])
+    }
+
+    /// Inserts `record` unless the product already has `maxEngines` live engines. The caller
+    /// holds the product row lock, so concurrent inserts count one after the other.
+    package static func insertUnderQuota(
+        _ tx: some StoreTransaction, _ record: EngineRecord, maxEngines: Int?, detail: String = ""
+    ) async throws -> PendingChange {
+        if let maxEngines, try await tx.countLiveEngines(productID: record.productID) >= maxEngines {
+            throw StoreError(.quotaExceeded(limit: maxEngines), detail: detail)
         }
-        let record = EngineRecord(
-            id: new.id, productID: new.productID, userID: new.userID, spec: new.spec, generation: 1,
-            keyVersion: new.keyVersion, deletionRequestedAt: nil, createdAt: now, specChangedAt: now,
+        try await tx.insertEngine(record)
+        return change(record, .created)
+    }
+
+    /// A new engine at generation 1 with an empty status.
+    package static func newEngine(id: UUID, productID: UUID, userID: String, spec: EngineSpec, keyVersion: Int, now: Date) -> EngineRecord {
+        EngineRecord(
+            id: id, productID: productID, userID: userID, spec: spec, generation: 1,
+            keyVersion: keyVersion, deletionRequestedAt: nil, createdAt: now, specChangedAt: now,
             lastActivityAt: nil, status: EngineStatus(), revision: 0
         )
-        try await tx.insertEngine(record)
-        try await tx.record([change(record, .created)])
     }
 
     /// Replaces the spec; bumps generation only when it differs. Returns whether it changed.
     @discardableResult
     package static func updateSpec(_ tx: some StoreTransaction, engineID: UUID, spec: EngineSpec, expectedGeneration: Int64?, now: Date) async throws -> Bool {
         do { try spec.validate() } catch { throw StoreError(.invalid(error)) }
-        guard var engine = try await tx.engine(id: engineID, lock: true), !engine.isMarkedForDeletion else {
+        guard let engine = try await tx.engine(id: engineID, lock: true), !engine.isMarkedForDeletion else {
             throw StoreError(.engineNotFound)
         }
         if let expectedGeneration, expectedGeneration != engine.generation {
             throw StoreError(.generationConflict(current: engine.generation))
         }
         guard engine.spec != spec else { return false }
-        do { try engine.spec.validateSuccessor(spec) } catch { throw StoreError(.invalid(error)) }
+        try await tx.record([try await replaceSpec(tx, engine, spec, now: now)])
+        return true
+    }
+
+    /// Writes a different `spec` (a valid successor of the current one), bumping generation.
+    package static func replaceSpec(
+        _ tx: some StoreTransaction, _ engine: EngineRecord, _ spec: EngineSpec, now: Date, detail: String = ""
+    ) async throws -> PendingChange {
+        var engine = engine
+        do { try engine.spec.validateSuccessor(spec) } catch { throw StoreError(.invalid(error), detail: detail) }
         engine.spec = spec
         engine.generation += 1
         engine.specChangedAt = now
         try await tx.updateEngineSpec(engine)
-        try await tx.record([change(engine, .spec)])
-        return true
+        return change(engine, .spec)
     }
 
     /// Sets the deletion mark once (bumping generation); a second call changes nothing.
@@ -49,6 +70,23 @@ package enum StoreLogic {
         guard let engine = try await tx.engine(id: engineID, lock: true) else { throw StoreError(.engineNotFound) }
         guard !engine.isMarkedForDeletion else { return }
         try await tx.record([try await mark(tx, engine, now: now)])
+    }
+
+    package static func updatePolicy(_ tx: some StoreTransaction, productID: UUID, policy: Policy) async throws -> Product {
+        var product = try await tx.requireLiveProduct(id: productID, lock: true)
+        product.policy = policy
+        product.generation += 1
+        try validate(product)
+        try await tx.updateProduct(product)
+        return product
+    }
+
+    package static func rotatePlatformKey(_ tx: some StoreTransaction, productID: UUID, newHash: String) async throws -> Product {
+        var product = try await tx.requireLiveProduct(id: productID, lock: true)
+        product.apiKeyHash = newHash
+        product.generation += 1
+        try await tx.updateProduct(product)
+        return product
     }
 
     /// Marks the product deleted (its key stops authenticating) and all its engines for deletion.

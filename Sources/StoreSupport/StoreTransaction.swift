@@ -3,11 +3,11 @@ import Foundation
 
 /// A change to record at the end of a writing transaction: the store gives it the next global
 /// revision, appends it to the change log and stamps the engine row.
-package struct PendingChange: Sendable, Equatable {
-    package var engineID: UUID
-    package var productID: UUID
-    package var userID: String
-    package var kind: ChangeKind
+public struct PendingChange: Sendable, Equatable {
+    public var engineID: UUID
+    public var productID: UUID
+    public var userID: String
+    public var kind: ChangeKind
 }
 
 /// One open transaction of a backend: the primitive reads and writes that `StoreLogic` composes,
@@ -16,7 +16,7 @@ package struct PendingChange: Sendable, Equatable {
 /// Lock order (Postgres): product row, then engine rows, then — last, in `record` — the
 /// revision counter row. Nothing is locked after the counter, so writers cannot deadlock, and
 /// since the counter row is held until commit, revisions commit in order (gap-free).
-package protocol StoreTransaction {
+public protocol StoreTransaction {
     /// A product not marked deleted. `lock`: hold its row until commit (`FOR UPDATE`).
     func liveProduct(id: UUID, lock: Bool) async throws -> Product?
     func liveProduct(slug: String, lock: Bool) async throws -> Product?

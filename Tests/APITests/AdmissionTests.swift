@@ -111,7 +111,7 @@ struct AdmissionTests {
             try await eventuallyTrue { try await harness.store.engine(productID: UUID(uuidString: p.id)!, userID: "u")?.lastActivityAt != nil }
             // At most one write per flush interval that passed (plus the final one), however
             // slow the machine: 50 admits are never 50 writes.
-            let writes = await harness.memoryStore?.activityWrites ?? 99
+            let writes = harness.memoryStore?.activityWrites ?? 99
             #expect(writes <= Int(elapsed.components.seconds) + 2 && writes < 50, "\(writes) writes for 50 admits in \(elapsed)")
         }
     }

@@ -26,7 +26,7 @@ struct FairnessTests {
         ((try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["error"] as? [String: Any])?["code"] as? String
     }
 
-    @Test("watch streams are capped per product and in total: 429 WATCH_LIMIT with Retry-After; another product still watches; a closed stream frees its place", arguments: StoreKind.allCases)
+    @Test("watch streams are capped per product and in total: 429 WATCH_LIMIT with Retry-After; another product still watches; a closed stream frees its place", arguments: StoreKind.databases)
     func watchCaps(_ kind: StoreKind) async throws {
         try await LiveServer.run(kind, configure: { $0.maxWatchesPerProduct = 2; $0.maxWatches = 3; $0.watchHeartbeat = .milliseconds(200) }) { server in
             let a = try await Self.register(server, "fair-a"), b = try await Self.register(server, "fair-b")
@@ -62,7 +62,7 @@ struct FairnessTests {
         }
     }
 
-    @Test("a watch stream ends when its platform key is rotated, and when its product is deleted", arguments: StoreKind.allCases)
+    @Test("a watch stream ends when its platform key is rotated, and when its product is deleted", arguments: StoreKind.databases)
     func streamsEndOnRotationAndDeletion(_ kind: StoreKind) async throws {
         try await LiveServer.run(kind, configure: { $0.watchHeartbeat = .milliseconds(200) }) { server in
             let a = try await Self.register(server, "fair-rot")
@@ -82,7 +82,7 @@ struct FairnessTests {
         }
     }
 
-    @Test("a key rotated on another replica ends this replica's stream (the hub re-reads followed products)", arguments: StoreKind.allCases)
+    @Test("a key rotated on another replica ends this replica's stream (the hub re-reads followed products)", arguments: StoreKind.databases)
     func rotationElsewhereEndsStream(_ kind: StoreKind) async throws {
         try await LiveServer.run(kind, configure: { $0.watchHeartbeat = .milliseconds(200); $0.watchProductCheck = .milliseconds(300) }) { server in
             let a = try await Self.register(server, "fair-remote")
@@ -126,7 +126,7 @@ struct FairnessTests {
         }
     }
 
-    @Test("defaults for products without a policy: ORCH_DEFAULT_MAX_ENGINES and ORCH_DEFAULT_RATE_LIMIT_RPM; a policy overrides them; ORCH_MAX_ENGINES caps the fleet", arguments: StoreKind.allCases)
+    @Test("defaults for products without a policy: ORCH_DEFAULT_MAX_ENGINES and ORCH_DEFAULT_RATE_LIMIT_RPM; a policy overrides them; ORCH_MAX_ENGINES caps the fleet", arguments: StoreKind.databases)
     func defaultQuotas(_ kind: StoreKind) async throws {
         try await LiveServer.run(kind, configure: { $0.quota = EngineQuota(defaultMaxEngines: 1, defaultRateLimitRPM: 2, maxEngines: 3) }) { server in
             let plain = try await Self.register(server, "fair-plain")

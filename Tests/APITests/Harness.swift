@@ -7,6 +7,7 @@ import Logging
 import HummingbirdTesting
 import Prometheus
 import SQLiteBackend
+import StoreSupport
 import Synchronization
 
 /// A wall clock tests set and move by hand.
@@ -37,8 +38,8 @@ struct Harness {
     var imagePolicy: ImagePolicy?
     var logLimits = APIConfiguration.LogLimits()
 
-    /// A harness over the in-memory test store.
-    init() { store = InMemoryTestStore() }
+    /// A harness over the in-memory store.
+    init() { store = InMemoryStore() }
 
     init(store: any Store) { self.store = store }
 
@@ -54,7 +55,7 @@ struct Harness {
     }
 
     /// Counters of the in-memory store (nil over SQLite).
-    var memoryStore: InMemoryTestStore? { store as? InMemoryTestStore }
+    var memoryStore: InMemoryStore? { store as? InMemoryStore }
 
     var keys: EngineKeyDeriver {
         // The literal is 42 bytes, over the 32-byte minimum, so parsing cannot fail.

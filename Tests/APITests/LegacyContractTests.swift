@@ -36,7 +36,7 @@ struct LegacyContractTests {
         return try response.jsonObject()
     }
 
-    @Test("stop answers once the engine is observed stopped: an immediate GET and list say stopped", arguments: StoreKind.allCases)
+    @Test("stop answers once the engine is observed stopped: an immediate GET and list say stopped", arguments: StoreKind.databases)
     func stopWaits(kind: StoreKind) async throws {
         // The controller takes 400 ms to stop: an answer before it would still read "running".
         try await withAPI(kind, controller: FakeController(stopDelay: .milliseconds(400))) { client, harness in
@@ -59,7 +59,7 @@ struct LegacyContractTests {
         }
     }
 
-    @Test("a stop never observed answers 504 STOP_TIMEOUT past the bound, and /v1 shows it asked", arguments: StoreKind.allCases)
+    @Test("a stop never observed answers 504 STOP_TIMEOUT past the bound, and /v1 shows it asked", arguments: StoreKind.databases)
     func stopTimesOut(kind: StoreKind) async throws {
         try await withAPI(kind, controller: FakeController(holding: [.stopped]), configure: { $0.stopTimeout = .milliseconds(400) }) { client, _ in
             let p = try await client.register("bap")
@@ -74,7 +74,7 @@ struct LegacyContractTests {
         }
     }
 
-    @Test("stop of an engine deleted while it waits answers 404 ENGINE_NOT_FOUND", arguments: StoreKind.allCases)
+    @Test("stop of an engine deleted while it waits answers 404 ENGINE_NOT_FOUND", arguments: StoreKind.databases)
     func stopThenDeleted(kind: StoreKind) async throws {
         try await withAPI(kind, controller: FakeController(holding: [.stopped], keepDeleted: true)) { client, _ in
             let p = try await client.register("bap")
@@ -90,7 +90,7 @@ struct LegacyContractTests {
         }
     }
 
-    @Test("after DELETE the user is gone for every legacy endpoint and no key is handed out anywhere", arguments: StoreKind.allCases)
+    @Test("after DELETE the user is gone for every legacy endpoint and no key is handed out anywhere", arguments: StoreKind.databases)
     func deleteIsGoneAtOnce(kind: StoreKind) async throws {
         // The teardown never finishes here: everything below happens while it is under way.
         try await withAPI(kind, controller: FakeController(keepDeleted: true)) { client, _ in
@@ -128,7 +128,7 @@ struct LegacyContractTests {
         }
     }
 
-    @Test("the same user id is provisioned again right away: a new engine while the old one is torn down", arguments: StoreKind.allCases)
+    @Test("the same user id is provisioned again right away: a new engine while the old one is torn down", arguments: StoreKind.databases)
     func reprovisionAfterDelete(kind: StoreKind) async throws {
         try await withAPI(kind, controller: FakeController(keepDeleted: true)) { client, harness in
             let p = try await client.register("bap", policy: #"{"max_engines":1}"#)
@@ -160,7 +160,7 @@ struct LegacyContractTests {
         }
     }
 
-    @Test("admit with auto_provision after DELETE provisions a new engine, not the terminating one", arguments: StoreKind.allCases)
+    @Test("admit with auto_provision after DELETE provisions a new engine, not the terminating one", arguments: StoreKind.databases)
     func admitAfterDelete(kind: StoreKind) async throws {
         try await withAPI(kind, controller: FakeController(keepDeleted: true)) { client, _ in
             let p = try await client.register("bap")

@@ -9,7 +9,7 @@ import Testing
 /// log, periodically, on both stores.
 @Suite("Retention sweeper")
 struct RetentionSweeperTests {
-    @Test("run() compacts the change log to the newest revisions and deletes audit rows past the retention", arguments: StoreKind.allCases)
+    @Test("run() compacts the change log to the newest revisions and deletes audit rows past the retention", arguments: StoreKind.databases)
     func sweeps(kind: StoreKind) async throws {
         try await StoreFactory.withStore(kind) { store in
             let retention = try #require(store as? any StoreRetention)

@@ -84,9 +84,9 @@ extension StoreConformance {
         }
     }
 
-    /// SQLite judges expiry on the caller's clock (one host), so time can be played forward;
+    /// SQLite and the in-memory store judge expiry on the caller's clock (one host), so time can be played forward;
     /// Postgres uses its own `now()` (next test).
-    @Test("lease: one holder at a time, renewable, free after expiry or release", arguments: [StoreKind.sqlite])
+    @Test("lease: one holder at a time, renewable, free after expiry or release", arguments: [StoreKind.sqlite, .memory])
     func lease(kind: StoreKind) async throws {
         try await StoreFactory.withStores(kind, count: 2) { stores in
             let (a, b) = (stores[0], stores[1])

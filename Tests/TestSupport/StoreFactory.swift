@@ -4,11 +4,15 @@ import Logging
 import PostgresBackend
 import PostgresNIO
 import SQLiteBackend
+import StoreSupport
 
 /// Which `Store` implementation a conformance test runs against.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, postgres
+    case sqlite, postgres, memory
     public var description: String { rawValue }
+
+    /// The database backends: what suites that test more than the store contract run against.
+    public static let databases: [StoreKind] = [.sqlite, .postgres]
 }
 
 /// Fresh, isolated, migrated stores for tests: a new SQLite file per call, or a new Postgres
@@ -37,7 +41,14 @@ public enum StoreFactory {
         switch kind {
         case .sqlite: try await withSQLite(count: count, body)
         case .postgres: try await withPostgres(count: count, maxConnections: maxConnections, body)
+        case .memory: try await withMemory(count: count, body)
         }
+    }
+
+    /// One `InMemoryStore`, shared by all `count` (as SQLite's stores are).
+    private static func withMemory<T: Sendable>(count: Int, _ body: ([any Store]) async throws -> T) async throws -> T {
+        let store = InMemoryStore()
+        return try await running([store]) { try await body(Array(repeating: store, count: count)) }
     }
 
     private static func withSQLite<T: Sendable>(count: Int, _ body: ([any Store]) async throws -> T) async throws -> T {
