@@ -78,6 +78,9 @@ public struct Controller: Service {
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await queue.runTimers() }
+                // Status commits belong to this term: cancelled with it, so none lands after
+                // the lease is lost.
+                group.addTask { await reconciler.statuses.run() }
                 for _ in 0..<max(1, configuration.workers) {
                     group.addTask { await Self.work(queue, reconciler) }
                 }

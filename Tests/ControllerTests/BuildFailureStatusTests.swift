@@ -66,7 +66,11 @@ struct BuildFailureStatusTests {
                 store: store, driver: driver, prober: HealthProber(probe: { _ in .ready }, interval: .seconds(60), logger: logger),
                 products: ProductCache(store: store), builder: try Self.builder(), settings: PlannerSettings(), logger: logger
             )
-            for _ in 0..<3 { #expect(await reconciler.reconcile(engine.id) == .done) }
+            await withDiscardingTaskGroup { group in
+                group.addTask { await reconciler.statuses.run() }  // as a leadership term does
+                for _ in 0..<3 { #expect(await reconciler.reconcile(engine.id) == .done) }
+                group.cancelAll()
+            }
 
             let stored = try #require(try await store.engine(id: engine.id))
             let degraded = try #require(stored.status.condition(.degraded))

@@ -45,7 +45,7 @@ struct SecretsNeverPrintedTests {
 
             let printed = server.log
             #expect(printed.contains("trace") || printed.contains("debug"), "the server should have logged at trace level")
-            #expect(printed.contains("MainService") || printed.contains("Controller"), "service-lifecycle's start/stop lines should be there")
+            #expect(printed.contains("HTTPServer") || printed.contains("Controller"), "service-lifecycle's start/stop lines should be there")
             let secrets: [(String, String)] = [("admin key", server.adminKey), ("platform key", platformKey), ("engine key", engineKey), ("pass-through value", canary)]
                 + Self.encodings(ofMasterKey: server.masterKey).map { ("master key", $0) }
             for (name, secret) in secrets {

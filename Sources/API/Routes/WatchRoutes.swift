@@ -2,6 +2,7 @@ import DesiredState
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 import WireModel
 
 /// `GET /v1/watch`: a Server-Sent Events stream of engine changes. Each event is
@@ -40,7 +41,11 @@ struct WatchRoutes: Sendable {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         let stream = WatchStream(env: env, scope: scope, since: since, timeout: timeout > 0 ? .seconds(timeout) : nil, subscription: subscription)
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await stream.write(to: &writer) })
+        // Graceful shutdown ends the stream at once, with its `end` event (reason `shutdown`):
+        // the server drains only once its open streams have ended.
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await withGracefulShutdownHandler { try await stream.write(to: &writer) } onGracefulShutdown: { subscription.end(.shutdown) }
+        })
     }
 
     /// The product to follow (nil: the whole fleet, admin only) and the platform-key hash the

@@ -25,6 +25,7 @@ public struct Reconciler: Sendable {
     let metrics: ControllerMetrics
     let now: @Sendable () -> Date
     let logger: Logger
+    /// Runs only while its owner runs `statuses.run()` (the controller: in the leadership term).
     let statuses: StatusBatcher
 
     public init(

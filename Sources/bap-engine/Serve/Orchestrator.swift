@@ -66,8 +66,19 @@ struct Orchestrator {
         )
         announce(secrets: secrets)
         if c.databaseURL == nil { EmbeddedSecrets.writeEndpoint(c) }  // the CLI in this directory finds it
-        let main = MainService(store: store, controller: controller, app: app)
-        let group = ServiceGroup(configuration: .init(services: [store, main], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // The one group, and the one owner of the signals. Graceful shutdown runs in reverse
+        // order: the app stops accepting and drains, the controller stops (releasing its lease
+        // through the store), then the store stops. The controller and app start once the
+        // store is migrated.
+        let migrated = MigrationGate()
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                MigratingStore(store: store, migrated: migrated),
+                AfterMigration(name: "Controller", migrated: migrated, service: controller),
+                AfterMigration(name: "HTTPServer", migrated: migrated, service: app, drain: .seconds(5)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ))
         do {
             try await group.run()
         } catch {

@@ -13,8 +13,3 @@ extension ServeConfiguration: Redacted {
 extension EmbeddedSecrets.Resolved: Redacted {
     var redactedDescription: String { "EmbeddedSecrets(adminKey: <redacted>, masterKey: <redacted>, newAdminKey: \(newAdminKey))" }
 }
-
-/// Logged by the service group at start and stop: a plain name.
-extension MainService: Redacted {
-    var redactedDescription: String { "MainService" }
-}
