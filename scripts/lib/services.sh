@@ -131,6 +131,29 @@ svc_launch_dockerd() {
 
 SVC_DOCKER_NETWORK_DB=/var/lib/docker/network/files/local-kv.db
 
+# With the machine's dockerd not running, what a killed one left in the kernel is stale: a
+# container's network namespace still bind-mounted under /var/run/docker/netns keeps its
+# address on docker0 (seen: 172.17.0.26 held that way made the 25th engine of a test
+# unreachable, every run, because the next daemon hands that address out again), and veth
+# ends and linkdown br-* bridges of networks it no longer knows overlap the subnets it will
+# allocate. Remove them; dockerd makes what it needs at start.
+svc_clear_stale_docker_network_state() {
+    local ns dev removed=0
+    for ns in /var/run/docker/netns/*; do
+        [[ -e $ns ]] || continue
+        umount "$ns" 2>/dev/null || true
+        rm -f "$ns" && removed=$((removed + 1))
+    done
+    for dev in $(ip -o link show master docker0 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
+        ip link del "$dev" 2>/dev/null && removed=$((removed + 1))
+    done
+    for dev in $(ip -o link show type bridge 2>/dev/null | awk -F': ' '{print $2}' | grep '^br-'); do
+        ip -o link show master "$dev" 2>/dev/null | grep -q . && continue  # something attached: in use
+        ip link del "$dev" 2>/dev/null && removed=$((removed + 1))
+    done
+    ((removed == 0)) || svc_log "removed $removed network namespace(s), veth(s) and bridge(s) a stopped dockerd left behind"
+}
+
 # The machine's dockerd on /var/run/docker.sock: used when it answers, started otherwise (then
 # DOCKERD_PID is set and svc_stop_dockerd stops it).
 svc_start_system_dockerd() {
@@ -141,6 +164,7 @@ svc_start_system_dockerd() {
     fi
     svc_clear_stale_pidfile /var/run/docker.pid dockerd
     svc_clear_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
+    svc_clear_stale_docker_network_state
     svc_log "starting dockerd (vfs), log in $WORK_DIR/dockerd.log"
     svc_launch_dockerd "$socket" && { svc_log "dockerd ready"; return; }
     # Docker 20.10 panics at start (libnetwork reservePools: "index out of range") when its
